@@ -1,0 +1,141 @@
+import { realpathSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
+import { shouldRecord } from '../adapters/audit-level.js';
+import { findProjectDir, firewallPaths, requireDist } from '../config/locate.js';
+import { loadPolicy } from '../config/policy-cache.js';
+import type { LoadedPolicy } from '../config/policy-types.js';
+import { formatIssue } from '../config/validate.js';
+import { Engine } from '../engine/engine.js';
+import type { Decision, FileOperation, FirewallEvent } from '../engine/types.js';
+import { EXIT, exitCodeFor } from './exit-codes.js';
+import { print, say, styleFor, verdictLabel } from './output.js';
+
+/** Options shared by check, check-file and check-network. */
+export interface CheckOptions {
+  json?: boolean;
+  /** Print nothing for allowed actions (hooks use this). */
+  quiet?: boolean;
+  /** Who is asking, for the audit log: cli, bash, zsh, claude ... */
+  source?: string;
+  cwd?: string;
+}
+
+/** The project's policy for a check, or an exit code when there is none or it is broken. */
+async function policyFor(cwd: string): Promise<LoadedPolicy | number> {
+  const projectDir = findProjectDir(cwd);
+  if (!projectDir) {
+    say(`no .agentfirewall/ found in ${cwd} or any parent directory (run 'agentfirewall init' first)`);
+    return EXIT.error;
+  }
+  let loaded: LoadedPolicy;
+  try {
+    loaded = await loadPolicy(projectDir);
+  } catch (error) {
+    say(`cannot load the configuration: ${(error as Error).message}`);
+    return EXIT.error;
+  }
+  if (loaded.issues.length) {
+    say(`the configuration has ${loaded.issues.length === 1 ? '1 error' : `${loaded.issues.length} errors`}; nothing was checked:`);
+    for (const issue of loaded.issues) process.stderr.write(`  ${formatIssue(issue)}\n`);
+    return EXIT.error;
+  }
+  return loaded;
+}
+
+function homeDir(): string {
+  const home = process.env.HOME || homedir();
+  try {
+    return realpathSync(home);
+  } catch {
+    return resolve(home);
+  }
+}
+
+/** Resolve `..` and symlinks of a path that may not exist yet: the existing part is resolved, the rest appended. */
+export function resolveExisting(path: string, followLast: boolean): string {
+  const abs = resolve(path);
+  const tail: string[] = [];
+  let head = followLast ? abs : dirname(abs);
+  if (!followLast) tail.push(basename(abs));
+  for (;;) {
+    try {
+      return join(realpathSync(head), ...tail.reverse());
+    } catch {
+      const up = dirname(head);
+      if (up === head) return abs;
+      tail.push(basename(head));
+      head = up;
+    }
+  }
+}
+
+async function report(
+  loaded: LoadedPolicy, type: 'command' | 'file' | 'network', target: string, decision: Decision, options: CheckOptions, cwd: string,
+): Promise<number> {
+  let code = exitCodeFor(decision.verdict);
+  const source = options.source ?? 'cli';
+  if (shouldRecord(loaded.logging, decision.verdict)) {
+    try {
+      // pino is loaded only when a line is to be written.
+      const { openAuditLog } = requireDist<typeof import('../adapters/audit-log.js')>('adapters/audit-log.js');
+      openAuditLog(firewallPaths(loaded.policy.projectDir).dir, loaded.logging).decision(type, target, decision, source, cwd);
+    } catch (error) {
+      say((error as Error).message);
+      code = EXIT.error;
+    }
+  }
+  if (options.json) {
+    print(JSON.stringify({ verdict: decision.verdict, rule: decision.rule, reason: decision.reason, type, target, matches: decision.matches }));
+  } else if (!(options.quiet && decision.verdict === 'allow')) {
+    const style = await styleFor(process.stderr);
+    const rule = decision.verdict === 'allow' ? '' : ` [${decision.rule}]`;
+    say(`${verdictLabel(decision.verdict, style)}${rule} ${target}${decision.verdict === 'allow' ? '' : `: ${decision.reason}`}`);
+  }
+  return code;
+}
+
+/** The environment variables a line refers to (`$NAME`, `${NAME...}`); copying all of process.env is slow. */
+function referencedEnv(command: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const m of command.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)) {
+    const value = process.env[m[1]];
+    if (value !== undefined) env[m[1]] = value;
+  }
+  return env;
+}
+
+/** `agentfirewall check <command>`: decide a shell command line. */
+export async function runCheck(command: string, options: CheckOptions): Promise<number> {
+  const cwd = resolve(options.cwd ?? process.cwd());
+  const loaded = await policyFor(cwd);
+  if (typeof loaded === 'number') return loaded;
+  const env = referencedEnv(command);
+  const realCwd = resolveExisting(cwd, true);
+  env.PWD = realCwd;
+  const event: FirewallEvent = { type: 'command', command, cwd: realCwd, home: homeDir(), env };
+  const decision = new Engine(loaded.policy).decide(event);
+  return report(loaded, 'command', command, decision, options, cwd);
+}
+
+/** `agentfirewall check-file <path> -o <operation>`: decide a file operation. */
+export async function runCheckFile(path: string, operation: FileOperation, options: CheckOptions): Promise<number> {
+  const cwd = resolve(options.cwd ?? process.cwd());
+  const loaded = await policyFor(cwd);
+  if (typeof loaded === 'number') return loaded;
+  // Deleting or moving a symlink acts on the link itself; writing through it acts on its target.
+  const follow = operation !== 'delete' && operation !== 'move_outside_sandbox';
+  const resolved = resolveExisting(resolve(cwd, path), follow);
+  const { picomatchGlob } = requireDist<typeof import('../config/glob.js')>('config/glob.js');
+  const decision = new Engine(loaded.policy, { glob: picomatchGlob }).decide({ type: 'file', operation, path: resolved, home: homeDir() });
+  return report(loaded, 'file', `${operation} ${resolved}`, decision, options, cwd);
+}
+
+/** `agentfirewall check-network <host>`: decide an outbound connection. */
+export async function runCheckNetwork(host: string, port: number | undefined, options: CheckOptions): Promise<number> {
+  const cwd = resolve(options.cwd ?? process.cwd());
+  const loaded = await policyFor(cwd);
+  if (typeof loaded === 'number') return loaded;
+  const decision = new Engine(loaded.policy).decide({ type: 'network', host, port });
+  return report(loaded, 'network', port ? `${host}:${port}` : host, decision, options, cwd);
+}

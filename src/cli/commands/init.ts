@@ -1,0 +1,56 @@
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { compilePolicy } from '../../config/compile.js';
+import { loadPresetChain } from '../../config/load.js';
+import { firewallPaths, PRESET_NAMES } from '../../config/locate.js';
+import { renderConfig } from '../../config/template.js';
+import { closest, formatIssue, type ConfigIssue } from '../../config/validate.js';
+import { EXIT } from '../exit-codes.js';
+import { say } from '../output.js';
+
+export interface InitOptions {
+  preset: string;
+  force?: boolean;
+  dir?: string;
+}
+
+/** The config text `init` writes for a preset (exported for tests and `protect`). */
+export function configTextFor(preset: string, projectDir: string): { text?: string; issues: ConfigIssue[] } {
+  const issues: ConfigIssue[] = [];
+  const presets = loadPresetChain(preset, issues);
+  if (issues.length) return { issues };
+  const { settings, policy } = compilePolicy({ projectDir, presets, config: {}, ruleFiles: [] });
+  return { text: renderConfig(preset, settings, policy.rules), issues: [] };
+}
+
+/** `agentfirewall init`: create `.agentfirewall/` with a complete, commented config. */
+export function runInit(options: InitOptions): number {
+  const projectDir = resolve(options.dir ?? process.cwd());
+  if (!PRESET_NAMES.includes(options.preset)) {
+    const hint = closest(options.preset, PRESET_NAMES);
+    say(`unknown preset '${options.preset}'${hint ? ` (did you mean '${hint}'?)` : ''}; presets are ${PRESET_NAMES.join(', ')}. Nothing was changed.`);
+    return EXIT.error;
+  }
+  const paths = firewallPaths(projectDir);
+  if (existsSync(paths.config) && !options.force) {
+    say(`${paths.config} already exists; use --force to overwrite it (rules/ and logs/ are kept). Nothing was changed.`);
+    return EXIT.error;
+  }
+  const { text, issues } = configTextFor(options.preset, projectDir);
+  if (!text) {
+    say(`the preset '${options.preset}' is broken (this is a bug in agentfirewall):`);
+    for (const i of issues) process.stderr.write(`  ${formatIssue(i)}\n`);
+    return EXIT.error;
+  }
+  try {
+    for (const sub of ['', 'rules', 'logs', 'hooks', 'plugins']) mkdirSync(join(paths.dir, sub), { recursive: true });
+    const tmp = `${paths.config}.${process.pid}.tmp`;
+    writeFileSync(tmp, text);
+    renameSync(tmp, paths.config);
+  } catch (error) {
+    say(`cannot write ${paths.config}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    return EXIT.error;
+  }
+  say(`${options.force ? 'rewrote' : 'created'} ${paths.config} (preset ${options.preset}, mode enforce unless the preset says otherwise)`);
+  return EXIT.ok;
+}

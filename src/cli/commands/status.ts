@@ -1,0 +1,69 @@
+import { readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { findProjectDir, firewallPaths } from '../../config/locate.js';
+import { loadPolicyFromYaml } from '../../config/load.js';
+import { formatIssue } from '../../config/validate.js';
+import { BUILTIN_RULES } from '../../engine/builtin-rules.js';
+import { EXIT } from '../exit-codes.js';
+import { print, say } from '../output.js';
+
+/** The last `count` lines of the audit log, parsed (unreadable lines are skipped). */
+function lastDecisions(file: string, count: number): Record<string, unknown>[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return [];
+  }
+  return text.trim().split('\n').filter(Boolean).slice(-count).flatMap((line) => {
+    try {
+      return [JSON.parse(line) as Record<string, unknown>];
+    } catch {
+      return [];
+    }
+  });
+}
+
+/** `agentfirewall status`: what is in force in this project. */
+export function runStatus(options: { json?: boolean; cwd?: string }): number {
+  const cwd = options.cwd ?? process.cwd();
+  const projectDir = findProjectDir(cwd);
+  if (!projectDir) {
+    say(`no .agentfirewall/ found in ${cwd} or any parent directory (run 'agentfirewall init' first)`);
+    return EXIT.error;
+  }
+  const paths = firewallPaths(projectDir);
+  const loaded = loadPolicyFromYaml(projectDir);
+  const { policy } = loaded;
+  const logFile = join(paths.dir, loaded.logging.file);
+  const recent = lastDecisions(logFile, 5);
+  if (options.json) {
+    print(JSON.stringify({
+      projectDir, config: paths.config, preset: loaded.preset, mode: policy.mode,
+      sandbox: policy.sandbox, rules: policy.rules.map((r) => ({ id: r.id, action: policy.overrides[r.id] ?? r.action, source: r.source })),
+      overrides: policy.overrides, issues: loaded.issues, log: logFile, recent,
+    }));
+    return loaded.issues.length ? EXIT.error : EXIT.ok;
+  }
+  const lines = [
+    `project     ${projectDir}`,
+    `config      ${relative(cwd, paths.config) || paths.config}`,
+    `preset      ${loaded.preset}`,
+    `mode        ${policy.mode}`,
+    `sandbox     ${policy.sandbox.root} (escape ${policy.sandbox.allowEscape ? 'allowed' : 'denied'})`,
+    `rules       ${policy.rules.filter((r) => r.action !== 'off').length} pattern rules, ${BUILTIN_RULES.length} built-in`,
+    `audit log   ${logFile} (${loaded.logging.enabled ? `level ${loaded.logging.level}` : 'disabled'})`,
+  ];
+  const changed = Object.entries(policy.overrides);
+  if (changed.length) lines.push(`overrides   ${changed.map(([id, a]) => `${id}=${a}`).join(', ')}`);
+  if (loaded.issues.length) {
+    lines.push('', `config errors (${loaded.issues.length}); check exits 2, hooks and the watcher enforce the standard preset until fixed:`);
+    for (const issue of loaded.issues) lines.push(`  ${formatIssue(issue)}`);
+  }
+  if (recent.length) {
+    lines.push('', 'recent decisions:');
+    for (const r of recent) lines.push(`  ${r.time} ${String(r.verdict).toUpperCase().padEnd(5)} ${r.rule} ${r.type} ${r.target}`);
+  }
+  print(lines.join('\n'));
+  return loaded.issues.length ? EXIT.error : EXIT.ok;
+}

@@ -1,0 +1,72 @@
+import { requireDist } from '../config/locate.js';
+import { FILE_OPERATIONS, type FileOperation } from '../engine/types.js';
+import { runCheck, runCheckFile, runCheckNetwork, type CheckOptions } from './check-commands.js';
+
+/**
+ * The fast entry for `check`, `check-file` and `check-network`, which run before every command:
+ * it reads the common argument shapes itself and loads nothing else. Anything unusual (help, an
+ * unknown option, a missing value) goes to the full command-line interface, which owns the errors.
+ */
+interface LeanArgs {
+  command: 'check' | 'check-file' | 'check-network';
+  target: string;
+  operation?: FileOperation;
+  port?: number;
+  options: CheckOptions;
+}
+
+export function parseLeanArgs(argv: readonly string[]): LeanArgs | null {
+  const [command, ...rest] = argv;
+  if (command !== 'check' && command !== 'check-file' && command !== 'check-network') return null;
+  const options: CheckOptions = {};
+  const positional: string[] = [];
+  let operation: string | undefined;
+  let port: string | undefined;
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i];
+    const [name, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const value = () => inline ?? rest[++i];
+    if (arg === '--') {
+      positional.push(...rest.slice(i + 1));
+      break;
+    }
+    if (name === '--json') options.json = true;
+    else if (name === '--quiet' || name === '-q') options.quiet = true;
+    else if (name === '--source') options.source = value();
+    else if (name === '--cwd') options.cwd = value();
+    else if ((name === '--operation' || name === '-o') && command === 'check-file') operation = value();
+    else if ((name === '--port' || name === '-p') && command === 'check-network') port = value();
+    else if (arg.startsWith('-') && arg !== '-') return null;
+    else positional.push(arg);
+  }
+  if (positional.length !== 1 || [options.source, options.cwd].includes('')) return null;
+  if (options.source === undefined && rest.includes('--source')) return null;
+  const result: LeanArgs = { command, target: positional[0], options };
+  if (command === 'check-file') {
+    if (!operation || !(FILE_OPERATIONS as readonly string[]).includes(operation)) return null;
+    result.operation = operation as FileOperation;
+  }
+  if (command === 'check-network' && port !== undefined) {
+    if (!/^\d{1,5}$/.test(port) || Number(port) > 65535) return null;
+    result.port = Number(port);
+  }
+  return result;
+}
+
+/** Run the CLI for `argv` (without node and script), setting the process exit code. */
+export async function run(argv: string[]): Promise<void> {
+  const args = parseLeanArgs(argv);
+  if (!args) {
+    const { main } = requireDist<typeof import('./main.js')>('cli/main.js');
+    process.exitCode = await main(argv);
+    return;
+  }
+  try {
+    if (args.command === 'check') process.exitCode = await runCheck(args.target, args.options);
+    else if (args.command === 'check-file') process.exitCode = await runCheckFile(args.target, args.operation!, args.options);
+    else process.exitCode = await runCheckNetwork(args.target, args.port, args.options);
+  } catch (error) {
+    process.stderr.write(`agentfirewall: internal error: ${(error as Error).stack ?? error}\n`);
+    process.exitCode = 2;
+  }
+}

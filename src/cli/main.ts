@@ -1,0 +1,89 @@
+import { Command, CommanderError, Option } from 'commander';
+import { PRESET_NAMES } from '../config/locate.js';
+import { FILE_OPERATIONS, type FileOperation } from '../engine/types.js';
+import { VERSION } from '../version.js';
+import { runCheck, runCheckFile, runCheckNetwork, type CheckOptions } from './check-commands.js';
+import { runInit } from './commands/init.js';
+import { runStatus } from './commands/status.js';
+import { EXIT } from './exit-codes.js';
+
+function checkOptions(cmd: Command): Command {
+  return cmd
+    .option('--json', 'print the decision as JSON on stdout')
+    .option('-q, --quiet', 'print nothing when the action is allowed')
+    .option('--source <name>', 'who is asking, recorded in the audit log', 'cli')
+    .option('--cwd <dir>', 'decide as if run from this directory');
+}
+
+/** Build the full command-line interface. Each action returns its exit code through `setCode`. */
+export function buildProgram(setCode: (code: number) => void): Command {
+  const program = new Command('agentfirewall')
+    .description('Guard what AI coding agents do in a repository: allow, deny or warn on commands, files and hosts.')
+    .version(VERSION, '-V, --version')
+    .showHelpAfterError()
+    .exitOverride();
+
+  program
+    .command('init')
+    .description('create .agentfirewall/ with a complete, commented config')
+    .addOption(new Option('--preset <name>', 'rule preset').choices([...PRESET_NAMES]).default('standard'))
+    .option('--force', 'overwrite an existing config.yaml (rules/ and logs/ are kept)')
+    .option('--dir <dir>', 'project directory (default: the current directory)')
+    .action((o: { preset: string; force?: boolean; dir?: string }) => setCode(runInit(o)));
+
+  program
+    .command('status')
+    .description('show the mode, rules, config errors and recent decisions of this project')
+    .option('--json', 'print the status as JSON on stdout')
+    .option('--cwd <dir>', 'look from this directory')
+    .action((o: { json?: boolean; cwd?: string }) => setCode(runStatus(o)));
+
+  checkOptions(
+    program
+      .command('check')
+      .description('decide a shell command line (exit 0 allow or warn, 1 deny, 2 error)')
+      .argument('<command>', 'the command line, as one argument'),
+  ).action(async (command: string, o: CheckOptions) => setCode(await runCheck(command, o)));
+
+  checkOptions(
+    program
+      .command('check-file')
+      .description('decide a file operation (exit 0 allow or warn, 1 deny, 2 error)')
+      .argument('<path>', 'the file or directory')
+      .addOption(new Option('-o, --operation <op>', 'the operation').choices([...FILE_OPERATIONS]).makeOptionMandatory()),
+  ).action(async (path: string, o: CheckOptions & { operation: FileOperation }) => setCode(await runCheckFile(path, o.operation, o)));
+
+  checkOptions(
+    program
+      .command('check-network')
+      .description('decide an outbound connection (exit 0 allow or warn, 1 deny, 2 error)')
+      .argument('<host>', 'a host name, IP address or URL')
+      .option('-p, --port <port>', 'the port', (v) => {
+        if (!/^\d{1,5}$/.test(v) || Number(v) > 65535) throw new CommanderError(EXIT.error, 'agentfirewall.port', `error: invalid port '${v}'`);
+        return Number(v);
+      }),
+  ).action(async (host: string, o: CheckOptions & { port?: number }) => setCode(await runCheckNetwork(host, o.port, o)));
+
+  for (const cmd of program.commands) cmd.exitOverride();
+  return program;
+}
+
+/** Run the full CLI; returns the exit code. Commander's own usage errors map to 2, never to 1 (deny). */
+export async function main(argv: string[]): Promise<number> {
+  let code: number = EXIT.ok;
+  const program = buildProgram((c) => {
+    code = c;
+  });
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return code;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return EXIT.ok;
+      if (error.code === 'agentfirewall.port') process.stderr.write(`${error.message}\n`);
+      return EXIT.error;
+    }
+    process.stderr.write(`agentfirewall: internal error: ${(error as Error).stack ?? error}\n`);
+    return EXIT.error;
+  }
+}

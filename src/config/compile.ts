@@ -1,0 +1,101 @@
+import { BUILTIN_RULE_IDS } from '../engine/builtin-rules.js';
+import type { Policy, RuleDefinition } from '../engine/types.js';
+import { joinPath } from '../shell/paths.js';
+import { BASE_SETTINGS, type FirewallConfig, type PartialConfig, type RuleEntry } from './schema.js';
+import { closest, type ConfigIssue } from './validate.js';
+
+/** The layers a policy is built from, lowest first: presets (base first), the config, then rule files. */
+export interface PolicyLayers {
+  projectDir: string;
+  presets: PartialConfig[];
+  config: PartialConfig;
+  ruleFiles: RuleEntry[][];
+}
+
+/** Settings with every field filled: presets first, then the config on top, section by section. */
+export function mergeSettings(layers: PartialConfig[]): Omit<FirewallConfig, 'rules'> {
+  const out = structuredClone({ ...BASE_SETTINGS, preset: 'standard' }) as Omit<FirewallConfig, 'rules'>;
+  for (const layer of layers) {
+    if (layer.mode) out.mode = layer.mode;
+    if (layer.preset) out.preset = layer.preset;
+    Object.assign(out.sandbox, layer.sandbox);
+    Object.assign(out.filesystem, layer.filesystem);
+    Object.assign(out.commands, layer.commands);
+    Object.assign(out.network, layer.network);
+    Object.assign(out.logging, layer.logging);
+  }
+  return out;
+}
+
+/**
+ * Build the engine's policy from validated layers. Pure. Rules with a matcher define a rule; an entry
+ * with only an id (and action) changes an earlier rule or a built-in one. Returns every issue found.
+ */
+export function compilePolicy(layers: PolicyLayers): { policy: Policy; settings: Omit<FirewallConfig, 'rules'>; issues: ConfigIssue[] } {
+  const issues: ConfigIssue[] = [];
+  const settings = mergeSettings([...layers.presets, layers.config]);
+  const rules: RuleDefinition[] = [];
+  const overrides: Record<string, RuleDefinition['action']> = {};
+  const fromPreset = new Set<string>();
+
+  const apply = (entry: RuleEntry, preset: boolean) => {
+    const existing = rules.find((r) => r.id === entry.id);
+    const hasMatcher = entry.command || entry.path || entry.host;
+    const where = `${entry.origin.file}:${entry.origin.line}`;
+    if (hasMatcher) {
+      if (existing && !(preset && fromPreset.has(entry.id))) {
+        issues.push(issueAt(entry, `rule '${entry.id}' is already defined (${existing.source}); to change its action give only 'id' and 'action'`));
+        return;
+      }
+      if (BUILTIN_RULE_IDS.has(entry.id)) {
+        issues.push(issueAt(entry, `'${entry.id}' is a built-in rule; it can be switched with 'action' but not redefined`));
+        return;
+      }
+      const def: RuleDefinition = { id: entry.id, action: entry.action ?? 'deny', source: where };
+      if (entry.reason) def.reason = entry.reason;
+      if (entry.command) def.command = entry.command;
+      if (entry.path) def.path = entry.path;
+      if (entry.operations) def.operations = entry.operations;
+      if (entry.host) def.host = entry.host;
+      if (existing) rules.splice(rules.indexOf(existing), 1, def);
+      else rules.push(def);
+      if (preset) fromPreset.add(entry.id);
+      return;
+    }
+    if (existing) {
+      if (entry.action) existing.action = entry.action;
+      if (entry.reason) existing.reason = entry.reason;
+      return;
+    }
+    if (BUILTIN_RULE_IDS.has(entry.id)) {
+      if (entry.action) overrides[entry.id] = entry.action;
+      return;
+    }
+    const known = [...BUILTIN_RULE_IDS, ...rules.map((r) => r.id)];
+    issues.push({ ...issueAt(entry, `unknown rule id '${entry.id}': a new rule needs a 'command', 'path' or 'host'`), suggestion: closest(entry.id, known) });
+  };
+
+  for (const preset of layers.presets) for (const entry of preset.rules ?? []) apply(entry, true);
+  for (const entry of layers.config.rules ?? []) apply(entry, false);
+  for (const file of layers.ruleFiles) for (const entry of file) apply(entry, false);
+
+  const policy: Policy = {
+    mode: settings.mode,
+    projectDir: layers.projectDir,
+    sandbox: { root: joinPath(layers.projectDir, settings.sandbox.root), allowEscape: settings.sandbox.allow_escape },
+    filesystem: { protectedPaths: settings.filesystem.protected_paths, denyOperations: settings.filesystem.deny_operations },
+    commands: { blocklist: settings.commands.blocklist, allowlist: settings.commands.allowlist },
+    network: {
+      allowedHosts: settings.network.allowed_hosts,
+      denyEgressTo: settings.network.deny_egress_to,
+      maxUploadBytes: settings.network.max_upload_bytes,
+    },
+    rules,
+    overrides,
+  };
+  return { policy, settings, issues };
+}
+
+function issueAt(entry: RuleEntry, message: string): ConfigIssue {
+  return { file: entry.origin.file, line: entry.origin.line, col: entry.origin.col, path: entry.origin.path, message };
+}

@@ -1,0 +1,77 @@
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+/** The name of the directory that marks a protected project. */
+export const FIREWALL_DIR = '.agentfirewall';
+
+/** The built-in presets, in the order `init --help` lists them. */
+export const PRESET_NAMES: readonly string[] = ['standard', 'strict', 'permissive'];
+
+/** Where a project's firewall files live. */
+export interface FirewallPaths {
+  projectDir: string;
+  dir: string;
+  config: string;
+  rules: string;
+  logs: string;
+  cache: string;
+}
+
+export function firewallPaths(projectDir: string): FirewallPaths {
+  const dir = join(projectDir, FIREWALL_DIR);
+  return { projectDir, dir, config: join(dir, 'config.yaml'), rules: join(dir, 'rules'), logs: join(dir, 'logs'), cache: join(dir, 'cache') };
+}
+
+/** Walk up from `start` to the nearest directory holding `.agentfirewall/`, like git does for `.git/`. */
+export function findProjectDir(start: string): string | null {
+  for (let dir = resolve(start); ; dir = dirname(dir)) {
+    try {
+      if (statSync(join(dir, FIREWALL_DIR)).isDirectory()) return dir;
+    } catch {
+      // not here; keep walking up
+    }
+    if (dirname(dir) === dir) return null;
+  }
+}
+
+/** `.agentfirewall/rules/*.yaml` (and `.yml`) in name order; none when the directory is missing. */
+export function readRuleFileNames(projectDir: string): string[] {
+  try {
+    return readdirSync(firewallPaths(projectDir).rules).filter((n) => /\.ya?ml$/.test(n)).sort();
+  } catch {
+    return [];
+  }
+}
+
+let root: string | undefined;
+
+/** The installed package's root (where `presets/` and `hooks/` are), found from this module's location. */
+export function packageRoot(): string {
+  if (root) return root;
+  // In the CommonJS bundle esbuild replaces import.meta.url (see package.json "build").
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'presets', 'standard.yaml'))) {
+    const up = dirname(dir);
+    if (up === dir) throw new Error('cannot find the presets/ directory of agentfirewall');
+    dir = up;
+  }
+  root = dir;
+  return dir;
+}
+
+export function presetFile(name: string): string {
+  return join(packageRoot(), 'presets', `${name}.yaml`);
+}
+
+const requireHere = createRequire(import.meta.url);
+
+/**
+ * Load a module of this package's compiled ES output (`dist/<relPath>`) on demand. The computed path keeps
+ * it out of the `check` bundle, which must stay small because it loads before every command; `require`
+ * of an ES module (Node >= 20.19) keeps the call synchronous and free of experimental loader hooks.
+ */
+export function requireDist<T>(relPath: string): T {
+  return requireHere(join(packageRoot(), 'dist', relPath)) as T;
+}

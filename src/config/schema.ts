@@ -1,0 +1,84 @@
+import type { FileOperation, Mode, RuleAction } from '../engine/types.js';
+
+/** Verdicts written to the audit log: `info` everything, `warn` deny and warn, `error` deny only. */
+export type LogLevel = 'info' | 'warn' | 'error';
+
+/** `.agentfirewall/config.yaml`, version 1, after validation. Field names follow the YAML. */
+export interface FirewallConfig {
+  version: 1;
+  /** Preset whose rules and settings this config starts from (`none` for nothing). */
+  preset: string;
+  mode: Mode;
+  sandbox: { root: string; allow_escape: boolean };
+  filesystem: { protected_paths: string[]; deny_operations: FileOperation[] };
+  commands: { blocklist: string[]; allowlist: string[] };
+  network: { allowed_hosts: string[]; deny_egress_to: string[]; max_upload_bytes: number };
+  logging: LoggingConfig;
+  rules: RuleEntry[];
+}
+
+export interface LoggingConfig {
+  enabled: boolean;
+  /** Relative to `.agentfirewall/`. */
+  file: string;
+  level: LogLevel;
+  /** Rotate when the file would grow past this many bytes. */
+  max_size: number;
+  /** Rotated files kept (`firewall.log.1` ... `.N`). */
+  max_files: number;
+}
+
+/** One entry of `rules:`: a new rule (with a matcher) or an override of an earlier one (id and action only). */
+export interface RuleEntry {
+  id: string;
+  action?: RuleAction;
+  reason?: string;
+  command?: string[];
+  path?: string[];
+  operations?: FileOperation[];
+  host?: string[];
+  /** Where the entry is written, for messages. */
+  origin: { file: string; line: number; col: number; path: string };
+}
+
+/** A config file's settings as written: any section may be missing and then comes from the preset. */
+export type PartialConfig = {
+  version?: 1;
+  preset?: string;
+  mode?: Mode;
+  sandbox?: Partial<FirewallConfig['sandbox']>;
+  filesystem?: Partial<FirewallConfig['filesystem']>;
+  commands?: Partial<FirewallConfig['commands']>;
+  network?: Partial<FirewallConfig['network']>;
+  logging?: Partial<LoggingConfig>;
+  rules?: RuleEntry[];
+};
+
+/** Settings used where neither the config nor its preset says anything. */
+export const BASE_SETTINGS: Omit<FirewallConfig, 'rules' | 'preset'> = {
+  version: 1,
+  mode: 'enforce',
+  sandbox: { root: '.', allow_escape: false },
+  filesystem: {
+    protected_paths: ['.agentfirewall/**', '.git/**', '.env', '.env.*', '.ssh/**', '~/.ssh/**'],
+    deny_operations: ['delete', 'move_outside_sandbox', 'write'],
+  },
+  commands: { blocklist: [], allowlist: [] },
+  network: { allowed_hosts: [], deny_egress_to: ['169.254.169.254', 'metadata.google.internal'], max_upload_bytes: 10 * 1024 * 1024 },
+  logging: { enabled: true, file: 'logs/firewall.log', level: 'warn', max_size: 5 * 1024 * 1024, max_files: 3 },
+};
+
+/** The keys each section accepts, for unknown-key errors and "did you mean". */
+export const SCHEMA_KEYS: Record<string, readonly string[]> = {
+  '': ['version', 'preset', 'mode', 'sandbox', 'filesystem', 'commands', 'network', 'logging', 'rules'],
+  sandbox: ['root', 'allow_escape'],
+  filesystem: ['protected_paths', 'deny_operations'],
+  commands: ['blocklist', 'allowlist'],
+  network: ['allowed_hosts', 'deny_egress_to', 'max_upload_bytes'],
+  logging: ['enabled', 'file', 'level', 'max_size', 'max_files'],
+  rule: ['id', 'action', 'reason', 'command', 'path', 'operations', 'host'],
+};
+
+export const MODES: readonly Mode[] = ['enforce', 'audit', 'off'];
+export const LOG_LEVELS: readonly LogLevel[] = ['info', 'warn', 'error'];
+export const RULE_ACTIONS: readonly RuleAction[] = ['deny', 'warn', 'off'];

@@ -1,0 +1,79 @@
+import { BUILTIN_RULES } from '../engine/builtin-rules.js';
+import type { RuleDefinition } from '../engine/types.js';
+import type { FirewallConfig } from './schema.js';
+
+const q = (s: string) => JSON.stringify(s);
+const list = (items: string[], indent: string) =>
+  items.length === 0 ? ' []' : '\n' + items.map((i) => `${indent}- ${q(i)}`).join('\n');
+
+/**
+ * The complete, commented config that `init` writes: every setting spelled out with what it does,
+ * and every rule in force listed with how to change it. Pure text generation.
+ */
+export function renderConfig(preset: string, settings: Omit<FirewallConfig, 'rules'>, rules: RuleDefinition[]): string {
+  const s = settings;
+  const ruleLines = [
+    ...rules.map((r) => `#   ${r.id.padEnd(28)} ${r.action.padEnd(5)} ${r.reason ?? ''}`.trimEnd()),
+    ...BUILTIN_RULES.map((r) => `#   ${r.id.padEnd(28)} ${r.action.padEnd(5)} ${r.description}`),
+  ];
+  return `# agentfirewall configuration (version 1), written by \`agentfirewall init --preset ${preset}\`.
+# Edit freely; \`agentfirewall status\` shows what is in force and reports every error with file:line:col.
+
+version: 1
+
+# The preset whose rules and settings this file starts from: standard, strict, permissive, or none.
+preset: ${preset}
+
+# enforce: deny what the rules deny | audit: deny becomes warn, logged | off: allow everything
+mode: ${s.mode}
+
+sandbox:
+  # The project boundary, relative to the directory holding .agentfirewall/.
+  root: ${q(s.sandbox.root)}
+  # May file operations leave the root?
+  allow_escape: ${s.sandbox.allow_escape}
+
+filesystem:
+  # Globs, dotfiles included. A bare name (.env) matches at any depth; ~/ is the home directory;
+  # a leading / is absolute; anything else is relative to the sandbox root.
+  protected_paths:${list(s.filesystem.protected_paths, '    ')}
+  # Operations denied on protected paths: delete, write, chmod, move_outside_sandbox, create.
+  deny_operations: [${s.filesystem.deny_operations.join(', ')}]
+
+commands:
+  # Command patterns, compared word by word with every command a line runs (after unwrapping sudo,
+  # env, sh -c ...), options in any spelling: "rm -rf /" also matches "sudo rm -r -f /". * is a wildcard.
+  blocklist:${list(s.commands.blocklist, '    ')}
+  # If non-empty, only commands matching one of these patterns may run.
+  allowlist:${list(s.commands.allowlist, '    ')}
+
+network:
+  # If non-empty, only these hosts may be reached ("*.example.com" allows subdomains).
+  allowed_hosts:${list(s.network.allowed_hosts, '    ')}
+  # Always denied: names, IP addresses or IPv4 CIDR ranges.
+  deny_egress_to:${list(s.network.deny_egress_to, '    ')}
+  max_upload_bytes: ${s.network.max_upload_bytes}
+
+logging:
+  enabled: ${s.logging.enabled}
+  # Relative to .agentfirewall/.
+  file: ${q(s.logging.file)}
+  # info: every decision | warn: deny and warn | error: deny only
+  level: ${s.logging.level}
+  # Rotate at this size (bytes, or 5MB / 512KB), keeping this many old files.
+  max_size: ${s.logging.max_size}
+  max_files: ${s.logging.max_files}
+
+# Rules in force (id, action, reason):
+${ruleLines.join('\n')}
+#
+# Change a rule by id (action: deny | warn | off), or add your own with a command, path or host matcher:
+#   - id: git/push-force
+#     action: warn
+#   - id: team/no-publish
+#     reason: releases go through CI
+#     command: ["npm publish", "yarn publish"]
+# Files in .agentfirewall/rules/*.yaml hold more rules in the same format and load in name order.
+rules: []
+`;
+}

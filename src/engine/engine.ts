@@ -1,0 +1,211 @@
+import { interpret, type Interpretation } from '../shell/interpret.js';
+import { parse } from '../shell/parse.js';
+import { isWithin, normalizePath } from '../shell/paths.js';
+import { BUILTIN_RULES } from './builtin-rules.js';
+import { compileCommandPattern, type CommandPattern } from './command-pattern.js';
+import { compileHostPattern, normalizeHost, type HostPattern } from './hosts.js';
+import { compilePathGlob, isFirewallDir, type GlobMatcherFactory, type PathGlob } from './path-globs.js';
+import type { Decision, FileOperation, FirewallEvent, Match, Policy, RuleAction, RuleDefinition } from './types.js';
+
+/** A rule with its matchers, each compiled on first use: a command check never compiles a path glob. */
+class CompiledRule {
+  private commandPatterns?: CommandPattern[];
+  private pathGlobs?: PathGlob[];
+  private hostPatterns?: HostPattern[];
+  constructor(readonly def: RuleDefinition, private readonly glob: () => GlobMatcherFactory) {}
+  get commands(): CommandPattern[] {
+    return (this.commandPatterns ??= (this.def.command ?? []).map(compileCommandPattern));
+  }
+  get paths(): PathGlob[] {
+    return (this.pathGlobs ??= (this.def.path ?? []).map((g) => compilePathGlob(g, this.glob())));
+  }
+  get hosts(): HostPattern[] {
+    return (this.hostPatterns ??= (this.def.host ?? []).map(compileHostPattern));
+  }
+}
+
+/** Compile a list on first use. */
+function lazy<T>(make: () => T): () => T {
+  let value: T | undefined;
+  return () => (value ??= make());
+}
+
+const DEFAULT_REASON: Record<string, string> = Object.fromEntries(BUILTIN_RULES.map((r) => [r.id, r.description]));
+
+/** What the engine found out about a command line on its way to a decision (for `explain`). */
+export interface CommandAnalysis {
+  decision: Decision;
+  parseError?: string;
+  interpretation?: Interpretation;
+}
+
+/** How an engine is set up besides its policy. */
+export interface EngineOptions {
+  /** Compiles path globs; needed only for file events (`createEngine` supplies picomatch). */
+  glob?: GlobMatcherFactory;
+}
+
+/**
+ * The pure decision engine: a compiled policy in, a decision per event out.
+ * No file system, no process, no clock: everything it needs arrives in the policy and the event.
+ */
+export class Engine {
+  private readonly rules: CompiledRule[];
+  private readonly blocklist: () => CommandPattern[];
+  private readonly allowlist: () => CommandPattern[];
+  private readonly protectedPaths: () => PathGlob[];
+  private readonly denyEgress: () => HostPattern[];
+  private readonly allowedHosts: () => HostPattern[];
+
+  constructor(readonly policy: Policy, options: EngineOptions = {}) {
+    const glob = () => {
+      if (!options.glob) throw new TypeError('agentfirewall Engine: path rules need the `glob` option (see createEngine in the config layer)');
+      return options.glob;
+    };
+    this.rules = policy.rules.map((def) => new CompiledRule(def, glob));
+    this.blocklist = lazy(() => policy.commands.blocklist.map(compileCommandPattern));
+    this.allowlist = lazy(() => policy.commands.allowlist.map(compileCommandPattern));
+    this.protectedPaths = lazy(() => policy.filesystem.protectedPaths.map((g) => compilePathGlob(g, glob())));
+    this.denyEgress = lazy(() => policy.network.denyEgressTo.map(compileHostPattern));
+    this.allowedHosts = lazy(() => policy.network.allowedHosts.map(compileHostPattern));
+  }
+
+  /** Decide one event. */
+  decide(event: FirewallEvent): Decision {
+    if (event.type === 'command') return this.analyzeCommand(event).decision;
+    if (this.policy.mode === 'off') return offDecision();
+    const matches = event.type === 'file' ? this.fileMatches(event) : this.networkMatches(event);
+    return this.finish(matches);
+  }
+
+  /** Decide a command line and return what the engine understood of it. */
+  analyzeCommand(event: Extract<FirewallEvent, { type: 'command' }>): CommandAnalysis {
+    if (this.policy.mode === 'off') return { decision: offDecision() };
+    const matches: Match[] = [];
+    const parsed = parse(event.command);
+    if (!parsed.ok) {
+      this.add(matches, 'parse/unparseable', `cannot parse the command line: ${parsed.error}`, event.command);
+      return { decision: this.finish(matches), parseError: parsed.error };
+    }
+    const interpretation = interpret(parsed.script, { cwd: event.cwd, home: event.home, env: event.env });
+    for (const u of interpretation.unparseable) {
+      this.add(matches, 'parse/unparseable', `cannot parse the nested command (${u.error})`, u.source);
+    }
+    if (interpretation.truncated) {
+      this.add(matches, 'parse/unparseable', 'the command line is too deeply nested or too long to check', event.command);
+    }
+    for (const command of interpretation.commands) {
+      if (command.argv.length === 0) continue;
+      for (const layer of command.layers) {
+        const words = layer.map((f) => f.text);
+        const text = words.join(' ');
+        for (const p of this.blocklist()) {
+          if (p.matches(words, event.home)) this.add(matches, 'commands/blocklist', `matches blocklist pattern '${p.source}'`, text);
+        }
+        for (const rule of this.rules) {
+          for (const p of rule.commands) {
+            if (p.matches(words, event.home)) this.addRule(matches, rule.def, `matches '${p.source}'`, text);
+          }
+        }
+      }
+      if (this.allowlist().length) {
+        const outer = command.layers[0].map((f) => f.text);
+        const exempt = outer[0] !== undefined && /(^|\/)agentfirewall$/.test(outer[0]);
+        if (!exempt && !this.allowlist().some((p) => p.matches(outer, event.home))) {
+          this.add(matches, 'commands/allowlist', 'not in the command allowlist', outer.join(' '));
+        }
+      }
+    }
+    // Legacy patterns written as shell syntax compare with the line itself.
+    for (const p of this.blocklist()) {
+      if (p.matchesLine?.(event.command)) this.add(matches, 'commands/blocklist', `matches blocklist pattern '${p.source}'`, event.command);
+    }
+    for (const rule of this.rules) {
+      for (const p of rule.commands) if (p.matchesLine?.(event.command)) this.addRule(matches, rule.def, `matches '${p.source}'`, event.command);
+    }
+    return { decision: this.finish(matches), interpretation };
+  }
+
+  private fileMatches(event: Extract<FirewallEvent, { type: 'file' }>): Match[] {
+    const matches: Match[] = [];
+    const path = normalizePath(event.path);
+    const { root, allowEscape } = this.policy.sandbox;
+    const where = { root, home: normalizePath(event.home) };
+    if (isFirewallDir(path, this.policy.projectDir)) {
+      this.add(matches, 'fs/self-protect', `.agentfirewall/ is protected: ${event.operation} is not allowed there`, path);
+    }
+    if (!allowEscape && !isWithin(path, root)) {
+      this.add(matches, 'fs/sandbox-escape', `${path} is outside the sandbox root ${root}`, path);
+    }
+    if (this.policy.filesystem.denyOperations.includes(event.operation)) {
+      const glob = this.protectedPaths().find((g) => g.matches(path, where));
+      if (glob) this.add(matches, 'fs/protected-path', `${event.operation} of a protected path (matches '${glob.source}')`, path);
+    }
+    for (const rule of this.rules) {
+      if (rule.paths.length === 0) continue;
+      if (rule.def.operations && !rule.def.operations.includes(event.operation as FileOperation)) continue;
+      const glob = rule.paths.find((g) => g.matches(path, where));
+      if (glob) this.addRule(matches, rule.def, `${event.operation} of '${glob.source}'`, path);
+    }
+    return matches;
+  }
+
+  private networkMatches(event: Extract<FirewallEvent, { type: 'network' }>): Match[] {
+    const matches: Match[] = [];
+    const host = normalizeHost(event.host);
+    const target = event.port ? `${host}:${event.port}` : host;
+    const denied = this.denyEgress().find((p) => p.matches(host));
+    if (denied) this.add(matches, 'net/deny-egress', `egress to ${host} is denied (matches '${denied.source}')`, target);
+    if (this.allowedHosts().length && !this.allowedHosts().some((p) => p.matches(host))) {
+      this.add(matches, 'net/not-allowed', `${host} is not in allowed_hosts`, target);
+    }
+    for (const rule of this.rules) {
+      const p = rule.hosts.find((h) => h.matches(host));
+      if (p) this.addRule(matches, rule.def, `host matches '${p.source}'`, target);
+    }
+    return matches;
+  }
+
+  private actionOf(id: string, fallback: RuleAction): RuleAction {
+    return this.policy.overrides[id] ?? fallback;
+  }
+
+  /** Record a match of a built-in rule, unless the config switched it off. */
+  private add(matches: Match[], id: string, reason: string, subject?: string): void {
+    const builtin = BUILTIN_RULES.find((r) => r.id === id);
+    const action = this.actionOf(id, builtin?.action ?? 'deny');
+    if (action === 'off') return;
+    if (matches.some((m) => m.rule === id && m.subject === subject)) return;
+    matches.push({ rule: id, action, reason: reason || DEFAULT_REASON[id] || id, subject });
+  }
+
+  private addRule(matches: Match[], def: RuleDefinition, how: string, subject: string): void {
+    const action = this.actionOf(def.id, def.action);
+    if (action === 'off') return;
+    if (matches.some((m) => m.rule === def.id && m.subject === subject)) return;
+    matches.push({ rule: def.id, action, reason: def.reason ? `${def.reason} (${how})` : how, subject });
+  }
+
+  /** Turn matches into one decision: deny beats warn beats allow; audit mode downgrades deny. */
+  private finish(matches: Match[]): Decision {
+    const ordered = [...matches.filter((m) => m.action === 'deny'), ...matches.filter((m) => m.action === 'warn')];
+    const suffix = this.policy.fallback ? ` [config error: ${this.policy.fallback}]` : '';
+    const first = ordered[0];
+    if (!first) return { verdict: 'allow', rule: 'default/allow', reason: `no rule matched${suffix}`, matches: [] };
+    const denied = first.action === 'deny';
+    if (denied && this.policy.mode === 'audit') {
+      for (const m of ordered) m.action = 'warn';
+      return { verdict: 'warn', rule: first.rule, reason: `[AUDIT] ${first.reason}${suffix}`, matches: ordered };
+    }
+    return { verdict: denied ? 'deny' : 'warn', rule: first.rule, reason: `${first.reason}${suffix}`, matches: ordered };
+  }
+}
+
+function offDecision(): Decision {
+  return { verdict: 'allow', rule: 'mode/off', reason: 'the firewall is off (mode: off)', matches: [] };
+}
+
+/** Decide one event with a policy (compiles the policy each call; keep an `Engine` for repeated use). */
+export function decide(policy: Policy, event: FirewallEvent, options?: EngineOptions): Decision {
+  return new Engine(policy, options).decide(event);
+}

@@ -1,0 +1,82 @@
+/**
+ * The syntax tree of a shell command line (a bash-compatible subset that covers what agents send).
+ * Produced by `parse()`; consumed by the static interpreter. Plain data, no behaviour.
+ */
+
+/** One piece of a word, in source order. */
+export type WordPart =
+  /** Literal text. `quoted` is true for text from quotes or backslash escapes: no globbing, splitting or tilde. */
+  | { type: 'lit'; text: string; quoted: boolean }
+  /** `$name`, `${name}`, `${name:-word}`, `${#name}` ... */
+  | { type: 'param'; name: string; op?: string; arg?: Word; length?: boolean; indirect?: boolean; quoted: boolean }
+  /** `$( ... )` or a backtick substitution. */
+  | { type: 'cmdsub'; body: Script; quoted: boolean }
+  /** `$(( ... ))`; kept as text. */
+  | { type: 'arith'; text: string; quoted: boolean }
+  /** `<( ... )` or `>( ... )`. */
+  | { type: 'procsub'; dir: '<' | '>'; body: Script };
+
+/** A shell word: the parts that concatenate into one or more fields after expansion. */
+export interface Word {
+  parts: WordPart[];
+  /** The word's source text, for messages. */
+  raw: string;
+}
+
+/** A redirection such as `> file`, `2>&1`, `<<< text` or a heredoc (`body` holds its text). */
+export interface Redirect {
+  op: string;
+  fd?: number;
+  target: Word;
+  /** The body of a heredoc (`<<`), as a word (unquoted delimiters allow expansions). */
+  body?: Word;
+}
+
+/** `NAME=value`, `NAME+=value` or `NAME=(a b c)`. */
+export interface Assignment {
+  name: string;
+  value: Word;
+  append: boolean;
+  array?: Word[];
+}
+
+export interface SimpleCommand {
+  type: 'simple';
+  assigns: Assignment[];
+  words: Word[];
+  redirects: Redirect[];
+}
+
+export type CompoundCommand =
+  | { type: 'subshell'; body: Script; redirects: Redirect[] }
+  | { type: 'group'; body: Script; redirects: Redirect[] }
+  | { type: 'if'; clauses: { cond: Script; body: Script }[]; elseBody?: Script; redirects: Redirect[] }
+  | { type: 'loop'; kind: 'while' | 'until'; cond: Script; body: Script; redirects: Redirect[] }
+  | { type: 'for'; variable: string; items?: Word[]; body: Script; redirects: Redirect[] }
+  | { type: 'case'; subject: Word; arms: { patterns: Word[]; body: Script }[]; redirects: Redirect[] }
+  | { type: 'arith'; text: string; redirects: Redirect[] }
+  | { type: 'test'; words: Word[]; redirects: Redirect[] };
+
+/** Any command in a pipeline. */
+export type Command = SimpleCommand | CompoundCommand | { type: 'function'; name: string; body: Command };
+
+export interface Pipeline {
+  commands: Command[];
+  negated: boolean;
+}
+
+/** Pipelines joined by `&&` / `||`. */
+export interface AndOr {
+  first: Pipeline;
+  rest: { op: '&&' | '||'; pipeline: Pipeline }[];
+}
+
+/** A list of and-or lists separated by `;`, `&` or newlines. */
+export interface Script {
+  items: { node: AndOr; background: boolean }[];
+}
+
+/** The result of parsing: never an exception. */
+export type ParseResult =
+  | { ok: true; script: Script }
+  | { ok: false; error: string; offset: number };

@@ -1,0 +1,369 @@
+import type { Script, Word, WordPart } from './ast.js';
+import { homeOf, joinPath } from './paths.js';
+
+/** One field of an expanded word: what a program would receive as one argument. */
+export interface Field {
+  text: string;
+  /** Some of the text came from something whose value cannot be known statically (a command substitution, an unknown variable). */
+  dynamic: boolean;
+  /** The text holds unquoted glob characters that the shell would expand against the file system. */
+  glob: boolean;
+}
+
+/** What the static expansion knows about the shell at one point of the line. */
+export interface ShellState {
+  /** Variables whose values are known (assigned on the line or given by the caller). */
+  vars: Map<string, string>;
+  /** Names known to be unset; everything not in `vars` or here is unknown. */
+  unset: Set<string>;
+  cwd: string;
+  home: string;
+  /** `$0`, `$1` ... of a `sh -c` body or a function call. */
+  positional: string[] | null;
+  /** Earlier `cd`/`pushd` targets, for `cd -` and `popd`. */
+  dirStack: string[];
+}
+
+/**
+ * Runs a command substitution for the expander: records the commands inside it and returns its output
+ * when that can be known without running anything (else undefined).
+ */
+export type Substituter = (body: Script, state: ShellState) => string | undefined;
+
+interface Segment {
+  text: string;
+  quoted: boolean;
+  dynamic: boolean;
+}
+
+const DEFAULT_IFS = ' \t\n';
+
+/** Expand a word into fields (brace, tilde, parameter and command substitution, field splitting). */
+export function expandWord(word: Word, state: ShellState, substitute: Substituter, split = true): Field[] {
+  const fields: Field[] = [];
+  for (const parts of braceExpand(word.parts)) {
+    fields.push(...expandParts(parts, state, substitute, split));
+  }
+  return fields;
+}
+
+/** Expand a word into one string, as in an assignment or a redirection target (no splitting). */
+export function expandToString(word: Word, state: ShellState, substitute: Substituter): Field {
+  const fields = expandParts(word.parts, state, substitute, false, true);
+  if (fields.length === 0) return { text: '', dynamic: false, glob: false };
+  return {
+    text: fields.map((f) => f.text).join(' '),
+    dynamic: fields.some((f) => f.dynamic),
+    glob: fields.some((f) => f.glob),
+  };
+}
+
+function ifsOf(state: ShellState): string {
+  return state.vars.get('IFS') ?? DEFAULT_IFS;
+}
+
+function expandParts(
+  parts: WordPart[], state: ShellState, substitute: Substituter, split: boolean, assignment = false,
+): Field[] {
+  const out: Segment[][] = [];
+  let current: Segment[] = [];
+  let started = false; // a quoted part makes a field even when empty
+  const ifs = ifsOf(state);
+
+  const pushSplit = (value: string, dynamic: boolean) => {
+    if (!split || ifs === '') {
+      current.push({ text: value, quoted: false, dynamic });
+      return;
+    }
+    let piece = '';
+    let pieceStarted = false;
+    for (const c of value) {
+      if (ifs.includes(c)) {
+        if (piece || pieceStarted) current.push({ text: piece, quoted: false, dynamic });
+        if (current.length || started) out.push(current);
+        current = [];
+        started = false;
+        piece = '';
+        pieceStarted = false;
+      } else {
+        piece += c;
+        pieceStarted = true;
+      }
+    }
+    if (piece) current.push({ text: piece, quoted: false, dynamic });
+    if (dynamic && !piece) current.push({ text: '', quoted: false, dynamic: true });
+  };
+
+  parts.forEach((part, index) => {
+    switch (part.type) {
+      case 'lit': {
+        let text = part.text;
+        if (!part.quoted && index === 0) text = expandTilde(text, state, assignment);
+        current.push({ text, quoted: part.quoted, dynamic: false });
+        if (part.quoted) started = true;
+        break;
+      }
+      case 'param': {
+        if (part.quoted && (part.name === '@' || part.name === '*') && !part.op && !part.length) {
+          const args = state.positional ? state.positional.slice(1) : null;
+          if (args === null) {
+            current.push({ text: '', quoted: true, dynamic: true });
+            started = true;
+          } else if (part.name === '*') {
+            current.push({ text: args.join(ifs[0] ?? ''), quoted: true, dynamic: false });
+            started = true;
+          } else {
+            args.forEach((a, i) => {
+              if (i > 0) {
+                out.push(current);
+                current = [];
+              }
+              current.push({ text: a, quoted: true, dynamic: false });
+              started = true;
+            });
+          }
+          break;
+        }
+        const value = expandParam(part, state, substitute);
+        if (part.quoted) {
+          current.push({ text: value.text, quoted: true, dynamic: value.dynamic });
+          started = true;
+        } else if (value.dynamic) {
+          current.push({ text: value.text, quoted: false, dynamic: true });
+        } else pushSplit(value.text, false);
+        break;
+      }
+      case 'cmdsub': {
+        const output = substitute(part.body, state);
+        const text = output === undefined ? '' : output.replace(/\n+$/, '');
+        if (part.quoted) {
+          current.push({ text, quoted: true, dynamic: output === undefined });
+          started = true;
+        } else if (output === undefined) current.push({ text: '', quoted: false, dynamic: true });
+        else pushSplit(text, false);
+        break;
+      }
+      case 'arith': {
+        const value = evalArith(part.text, state);
+        current.push({ text: value ?? '', quoted: true, dynamic: value === undefined });
+        started = true;
+        break;
+      }
+      case 'procsub':
+        // The substituted command runs; the word becomes a /dev/fd path.
+        substitute(part.body, state);
+        current.push({ text: '/dev/fd/63', quoted: true, dynamic: false });
+        started = true;
+        break;
+    }
+  });
+  if (current.length || started) out.push(current);
+
+  const fields: Field[] = [];
+  for (const segs of out) {
+    const text = segs.map((s) => s.text).join('');
+    const dynamic = segs.some((s) => s.dynamic);
+    const quotedAny = segs.some((s) => s.quoted);
+    if (text === '' && !quotedAny && !dynamic && split) continue; // unquoted empty expansion vanishes
+    const glob = segs.some((s) => !s.quoted && /[*?[]/.test(s.text));
+    fields.push({ text, dynamic, glob });
+  }
+  return fields;
+}
+
+function expandTilde(text: string, state: ShellState, assignment: boolean): string {
+  const expandOne = (t: string): string => {
+    if (!t.startsWith('~')) return t;
+    const slash = t.indexOf('/');
+    const user = slash < 0 ? t.slice(1) : t.slice(1, slash);
+    const rest = slash < 0 ? '' : t.slice(slash);
+    let base: string | undefined;
+    if (user === '') base = state.vars.get('HOME') ?? state.home;
+    else if (user === '+') base = state.cwd;
+    else if (user === '-') base = state.vars.get('OLDPWD');
+    else if (/^[a-z_][a-z0-9_.-]*$/i.test(user)) base = homeOf(user, state.home);
+    return base === undefined ? t : base + rest;
+  };
+  if (!assignment) return expandOne(text);
+  // In assignments, a tilde after `:` expands too (PATH=~/bin:~/x).
+  return text.split(':').map(expandOne).join(':');
+}
+
+function expandParam(
+  part: Extract<WordPart, { type: 'param' }>, state: ShellState, substitute: Substituter,
+): { text: string; dynamic: boolean } {
+  const lookup = (name: string): { value: string | undefined; known: boolean } => {
+    if (/^[0-9]$/.test(name)) {
+      if (!state.positional) return { value: undefined, known: false };
+      return { value: state.positional[Number(name)], known: true };
+    }
+    if (name === '#' && state.positional) return { value: String(state.positional.length - 1), known: true };
+    if (name === '@' || name === '*') {
+      if (!state.positional) return { value: undefined, known: false };
+      return { value: state.positional.slice(1).join(' '), known: true };
+    }
+    if (state.vars.has(name)) return { value: state.vars.get(name), known: true };
+    if (state.unset.has(name)) return { value: undefined, known: true };
+    return { value: undefined, known: false };
+  };
+  const { value, known } = lookup(part.name);
+  if (part.length) return known ? { text: String((value ?? '').length), dynamic: false } : { text: '', dynamic: true };
+  if (part.indirect) return { text: '', dynamic: true };
+  const op = part.op;
+  if (!op) return known ? { text: value ?? '', dynamic: false } : { text: '', dynamic: true };
+  const arg = () => (part.arg ? expandToString(part.arg, state, substitute) : { text: '', dynamic: false, glob: false });
+  const isSet = value !== undefined;
+  const nonEmpty = isSet && value !== '';
+  switch (op) {
+    case ':-':
+    case ':=':
+      // An unknown variable is treated as empty here: a guard must consider the default the shell may use.
+      if (!known || !nonEmpty) {
+        const a = arg();
+        if (op === ':=' && !a.dynamic) state.vars.set(part.name, a.text);
+        return { text: a.text, dynamic: a.dynamic };
+      }
+      return { text: value!, dynamic: false };
+    case '-':
+    case '=':
+      if (!known || !isSet) {
+        const a = arg();
+        return { text: a.text, dynamic: a.dynamic };
+      }
+      return { text: value!, dynamic: false };
+    case ':+':
+    case '+':
+      if (!known) return { text: '', dynamic: true };
+      if (op === ':+' ? nonEmpty : isSet) {
+        const a = arg();
+        return { text: a.text, dynamic: a.dynamic };
+      }
+      return { text: '', dynamic: false };
+    case ':?':
+    case '?':
+      return known ? { text: value ?? '', dynamic: false } : { text: '', dynamic: true };
+    case '#':
+    case '##':
+    case '%':
+    case '%%': {
+      if (!known) return { text: '', dynamic: true };
+      const a = arg();
+      if (a.dynamic) return { text: '', dynamic: true };
+      return { text: trimPattern(value ?? '', a.text, op), dynamic: false };
+    }
+    default:
+      return known ? { text: value ?? '', dynamic: true } : { text: '', dynamic: true };
+  }
+}
+
+/** `${v#pat}` and friends, for patterns made of literal text and `*`. */
+function trimPattern(value: string, pattern: string, op: string): string {
+  const re = new RegExp('^' + pattern.split('*').map(escapeRe).join('.*') + '$', 's');
+  const fromStart = op.startsWith('#');
+  const longest = op.length === 2;
+  const candidates: number[] = [];
+  for (let i = 0; i <= value.length; i++) candidates.push(i);
+  if (longest === fromStart) candidates.reverse();
+  for (const i of candidates) {
+    const piece = fromStart ? value.slice(0, i) : value.slice(i);
+    if (re.test(piece)) return fromStart ? value.slice(i) : value.slice(0, i);
+  }
+  return value;
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Integer arithmetic over literal numbers only; anything else is unknown. */
+function evalArith(text: string, _state: ShellState): string | undefined {
+  const t = text.trim();
+  if (/^-?\d+$/.test(t)) return String(Number(t));
+  return undefined;
+}
+
+/**
+ * Brace expansion (`{a,b}`, `{1..3}`) over unquoted literal parts: returns one part list per alternative.
+ * Bounded so that a crafted line cannot explode.
+ */
+export function braceExpand(parts: WordPart[]): WordPart[][] {
+  let alternatives: WordPart[][] = [[]];
+  for (const part of parts) {
+    const options: WordPart[] =
+      part.type === 'lit' && !part.quoted && part.text.includes('{')
+        ? expandBraceText(part.text).map((text) => ({ type: 'lit', text, quoted: false }))
+        : [part];
+    const next: WordPart[][] = [];
+    for (const alt of alternatives) for (const o of options) next.push([...alt, o]);
+    alternatives = next.slice(0, MAX_BRACE_FIELDS);
+  }
+  return alternatives;
+}
+
+const MAX_BRACE_FIELDS = 256;
+
+/** Expand braces in one unquoted text, e.g. `a{b,c}d` -> `abd acd`. */
+export function expandBraceText(text: string, depth = 0): string[] {
+  if (depth > 8) return [text];
+  // Find the first `{` with a matching `}` that holds a top-level comma or a `..` range.
+  for (let open = text.indexOf('{'); open >= 0; open = text.indexOf('{', open + 1)) {
+    if (open > 0 && text[open - 1] === '$') continue;
+    let level = 0;
+    const commas: number[] = [];
+    let close = -1;
+    for (let i = open; i < text.length; i++) {
+      const c = text[i];
+      if (c === '{') level++;
+      else if (c === '}') {
+        level--;
+        if (level === 0) {
+          close = i;
+          break;
+        }
+      } else if (c === ',' && level === 1) commas.push(i);
+    }
+    if (close < 0) return [text];
+    const pre = text.slice(0, open);
+    const post = text.slice(close + 1);
+    const inner = text.slice(open + 1, close);
+    let items: string[] | null = null;
+    if (commas.length) {
+      items = [];
+      let last = open + 1;
+      for (const c of commas) {
+        items.push(text.slice(last, c));
+        last = c + 1;
+      }
+      items.push(text.slice(last, close));
+    } else {
+      const range = /^(-?\d+|[A-Za-z])\.\.(-?\d+|[A-Za-z])$/.exec(inner);
+      if (range) items = rangeItems(range[1], range[2]);
+    }
+    if (!items) continue;
+    const result: string[] = [];
+    for (const item of items) {
+      for (const expanded of expandBraceText(pre + item + post, depth + 1)) {
+        result.push(expanded);
+        if (result.length >= MAX_BRACE_FIELDS) return result;
+      }
+    }
+    return result;
+  }
+  return [text];
+}
+
+function rangeItems(a: string, b: string): string[] | null {
+  const numeric = /^-?\d+$/.test(a) && /^-?\d+$/.test(b);
+  const from = numeric ? Number(a) : a.charCodeAt(0);
+  const to = numeric ? Number(b) : b.charCodeAt(0);
+  if (Math.abs(to - from) > MAX_BRACE_FIELDS) return null;
+  const step = from <= to ? 1 : -1;
+  const items: string[] = [];
+  for (let i = from; step > 0 ? i <= to : i >= to; i += step) items.push(numeric ? String(i) : String.fromCharCode(i));
+  return items;
+}
+
+/** Resolve a path argument against the state's cwd (no file system access). */
+export function resolveIn(state: ShellState, path: string): string {
+  return joinPath(state.cwd, path);
+}

@@ -1,0 +1,888 @@
+import type {
+  AndOr, Assignment, Command, ParseResult, Pipeline, Redirect, Script, SimpleCommand, Word, WordPart,
+} from './ast.js';
+
+/** How deep substitutions and compound commands may nest before the line is refused as unparseable. */
+export const MAX_NESTING = 64;
+
+class ParseError extends Error {
+  constructor(message: string, readonly offset: number) {
+    super(message);
+  }
+}
+
+const META = new Set([' ', '\t', '\n', ';', '&', '|', '(', ')', '<', '>']);
+const RESERVED_CLOSERS = new Set(['then', 'elif', 'else', 'fi', 'do', 'done', 'esac', '}', 'in']);
+const NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const ASSIGN_RE = /^([A-Za-z_][A-Za-z0-9_]*)(\[[^\]]*\])?(\+?)=/;
+
+/**
+ * Parse one shell command line (or several lines) into a syntax tree.
+ * Never throws: input it cannot make sense of comes back as `{ ok: false, error }`.
+ */
+export function parse(source: string): ParseResult {
+  try {
+    const parser = new Parser(source);
+    const script = parser.parseScript([]);
+    parser.skipSpace(true);
+    if (!parser.atEnd()) parser.fail(`unexpected '${parser.peekToken()}'`);
+    return { ok: true, script };
+  } catch (error) {
+    if (error instanceof ParseError) return { ok: false, error: error.message, offset: error.offset };
+    // A bug in the parser must still be a decision, not a crash.
+    return { ok: false, error: `parser failure: ${(error as Error).message}`, offset: 0 };
+  }
+}
+
+interface PendingHeredoc {
+  redirect: Redirect;
+  delimiter: string;
+  stripTabs: boolean;
+  expand: boolean;
+}
+
+class Parser {
+  pos = 0;
+  private depth = 0;
+  private heredocs: PendingHeredoc[] = [];
+
+  constructor(private readonly src: string) {}
+
+  fail(message: string): never {
+    throw new ParseError(message, this.pos);
+  }
+
+  atEnd(): boolean {
+    return this.pos >= this.src.length;
+  }
+
+  private ch(offset = 0): string {
+    return this.src[this.pos + offset] ?? '';
+  }
+
+  private startsWith(text: string): boolean {
+    return this.src.startsWith(text, this.pos);
+  }
+
+  private enter(): void {
+    if (++this.depth > MAX_NESTING) this.fail(`nesting deeper than ${MAX_NESTING} levels`);
+  }
+
+  private leave(): void {
+    this.depth--;
+  }
+
+  /** Skip blanks, line continuations and comments; with `newlines`, also newlines (reading heredocs). */
+  skipSpace(newlines = false): void {
+    for (;;) {
+      const c = this.ch();
+      if (c === ' ' || c === '\t' || c === '\r') this.pos++;
+      else if (c === '\\' && this.ch(1) === '\n') this.pos += 2;
+      else if (c === '#') {
+        while (!this.atEnd() && this.ch() !== '\n') this.pos++;
+      } else if (c === '\n' && newlines) {
+        this.pos++;
+        this.readHeredocBodies();
+      } else return;
+    }
+  }
+
+  peekToken(): string {
+    const ops = ['&&', '||', ';;', '|&', ';', '&', '|', '(', ')', '\n'];
+    for (const op of ops) if (this.startsWith(op)) return op === '\n' ? 'newline' : op;
+    const m = /^[^\s;&|()<>]+/.exec(this.src.slice(this.pos));
+    return m ? m[0] : this.ch();
+  }
+
+  /** The next plain word if it is unquoted text (used to spot reserved words). */
+  private peekPlainWord(): string | null {
+    const m = /^[^\s;&|()<>'"`$\\]+/.exec(this.src.slice(this.pos));
+    if (!m) return null;
+    const next = this.src[this.pos + m[0].length];
+    if (next !== undefined && !META.has(next) && next !== '\r') return null;
+    return m[0];
+  }
+
+  private isReserved(word: string): boolean {
+    const w = this.peekPlainWord();
+    return w === word;
+  }
+
+  private expectReserved(word: string): void {
+    this.skipSpace(true);
+    if (!this.isReserved(word)) this.fail(`expected '${word}'`);
+    this.pos += word.length;
+  }
+
+  /** A list of and-or lists until a closing token in `closers` (not consumed) or the end. */
+  parseScript(closers: string[]): Script {
+    this.enter();
+    const items: Script['items'] = [];
+    for (;;) {
+      this.skipSpace(true);
+      while (this.ch() === ';' && this.ch(1) !== ';') {
+        // A lone `;` with nothing before it is a syntax error in bash, but harmless here; keep going.
+        if (items.length === 0) this.fail("unexpected ';'");
+        this.pos++;
+        this.skipSpace(true);
+      }
+      if (this.atEnd()) break;
+      if (this.atCloser(closers)) break;
+      const node = this.parseAndOr();
+      this.skipSpace(false);
+      let background = false;
+      if (this.ch() === '&' && this.ch(1) !== '&' && this.ch(1) !== '>') {
+        background = true;
+        this.pos++;
+      } else if (this.ch() === ';' && this.ch(1) !== ';') {
+        this.pos++;
+      } else if (this.ch() === '\n') {
+        // handled by skipSpace(true) on the next round
+      } else if (!this.atEnd() && !this.atCloser(closers)) {
+        this.fail(`unexpected '${this.peekToken()}'`);
+      }
+      items.push({ node, background });
+    }
+    this.leave();
+    return { items };
+  }
+
+  private atCloser(closers: string[]): boolean {
+    for (const c of closers) {
+      if (c === ')' || c === ';;' || c === '`') {
+        if (this.startsWith(c)) return true;
+      } else if (c === ';&' || c === ';;&') {
+        if (this.startsWith(c)) return true;
+      } else if (this.isReserved(c)) return true;
+    }
+    return false;
+  }
+
+  private parseAndOr(): AndOr {
+    const first = this.parsePipeline();
+    const rest: AndOr['rest'] = [];
+    for (;;) {
+      this.skipSpace(false);
+      const op = this.startsWith('&&') ? '&&' : this.startsWith('||') ? '||' : null;
+      if (!op) break;
+      this.pos += 2;
+      this.skipSpace(true);
+      rest.push({ op, pipeline: this.parsePipeline() });
+    }
+    return { first, rest };
+  }
+
+  private parsePipeline(): Pipeline {
+    this.skipSpace(false);
+    let negated = false;
+    if (this.isReserved('!')) {
+      negated = true;
+      this.pos++;
+      this.skipSpace(false);
+    }
+    if (this.isReserved('time')) {
+      // `time` as a reserved word times the whole pipeline; treat it as transparent.
+      this.pos += 4;
+      this.skipSpace(false);
+      if (this.startsWith('-p ')) this.pos += 3;
+      this.skipSpace(false);
+    }
+    const commands: Command[] = [this.parseCommand()];
+    for (;;) {
+      this.skipSpace(false);
+      if (this.ch() === '|' && this.ch(1) !== '|') {
+        this.pos += this.ch(1) === '&' ? 2 : 1;
+        this.skipSpace(true);
+        commands.push(this.parseCommand());
+      } else break;
+    }
+    return { commands, negated };
+  }
+
+  private parseCommand(): Command {
+    this.skipSpace(false);
+    if (this.atEnd()) this.fail('unexpected end of input: a command was expected');
+    const c = this.ch();
+    if (c === '(') {
+      if (this.ch(1) === '(') {
+        const arith = this.tryArithCommand();
+        if (arith) return arith;
+      }
+      this.pos++;
+      this.enter();
+      const body = this.parseScript([')']);
+      this.leave();
+      if (this.ch() !== ')') this.fail("expected ')' to close the subshell");
+      this.pos++;
+      return { type: 'subshell', body, redirects: this.parseTrailingRedirects() };
+    }
+    const word = this.peekPlainWord();
+    switch (word) {
+      case '{': {
+        this.pos++;
+        const body = this.parseScript(['}']);
+        this.expectReserved('}');
+        return { type: 'group', body, redirects: this.parseTrailingRedirects() };
+      }
+      case 'if':
+        return this.parseIf();
+      case 'while':
+      case 'until':
+        return this.parseWhile(word);
+      case 'for':
+      case 'select':
+        return this.parseFor(word);
+      case 'case':
+        return this.parseCase();
+      case 'function':
+        return this.parseFunctionKeyword();
+      case '[[':
+        return this.parseTest();
+      default:
+        if (word !== null && RESERVED_CLOSERS.has(word)) this.fail(`unexpected '${word}'`);
+        return this.parseSimpleOrFunction();
+    }
+  }
+
+  private tryArithCommand(): Command | null {
+    const start = this.pos;
+    const end = this.findArithEnd(this.pos + 2);
+    if (end < 0) return null;
+    this.pos = end + 2;
+    return { type: 'arith', text: this.src.slice(start + 2, end), redirects: this.parseTrailingRedirects() };
+  }
+
+  /** Index of the `))` closing an arithmetic expression that starts at `from`, or -1. */
+  private findArithEnd(from: number): number {
+    let depth = 0;
+    for (let i = from; i < this.src.length; i++) {
+      const c = this.src[i];
+      if (c === '(') depth++;
+      else if (c === ')') {
+        if (depth === 0) return this.src[i + 1] === ')' ? i : -1;
+        depth--;
+      } else if (c === '\n' || c === ';' || c === '&' || c === '|' && this.src[i + 1] !== '|') {
+        if (depth === 0 && c !== '&' && c !== '|') return -1;
+      }
+    }
+    return -1;
+  }
+
+  private parseIf(): Command {
+    this.pos += 2;
+    const clauses: { cond: Script; body: Script }[] = [];
+    let elseBody: Script | undefined;
+    const cond = this.parseScript(['then']);
+    this.expectReserved('then');
+    const body = this.parseScript(['elif', 'else', 'fi']);
+    clauses.push({ cond, body });
+    for (;;) {
+      this.skipSpace(true);
+      if (this.isReserved('elif')) {
+        this.pos += 4;
+        const c = this.parseScript(['then']);
+        this.expectReserved('then');
+        clauses.push({ cond: c, body: this.parseScript(['elif', 'else', 'fi']) });
+      } else if (this.isReserved('else')) {
+        this.pos += 4;
+        elseBody = this.parseScript(['fi']);
+      } else break;
+    }
+    this.expectReserved('fi');
+    return { type: 'if', clauses, elseBody, redirects: this.parseTrailingRedirects() };
+  }
+
+  private parseWhile(kind: 'while' | 'until'): Command {
+    this.pos += kind.length;
+    const cond = this.parseScript(['do']);
+    this.expectReserved('do');
+    const body = this.parseScript(['done']);
+    this.expectReserved('done');
+    return { type: 'loop', kind, cond, body, redirects: this.parseTrailingRedirects() };
+  }
+
+  private parseFor(keyword: string): Command {
+    this.pos += keyword.length;
+    this.skipSpace(false);
+    if (this.startsWith('((')) {
+      // C-style for loop: the header is arithmetic.
+      const end = this.findArithEnd(this.pos + 2);
+      if (end < 0) this.fail("expected '))' in for (( ))");
+      this.pos = end + 2;
+      this.skipSpace(false);
+      if (this.ch() === ';') this.pos++;
+      this.expectReserved('do');
+      const body = this.parseScript(['done']);
+      this.expectReserved('done');
+      return { type: 'for', variable: '', items: [], body, redirects: this.parseTrailingRedirects() };
+    }
+    const name = this.peekPlainWord();
+    if (!name || !NAME_RE.test(name)) this.fail(`'${keyword}' needs a variable name`);
+    this.pos += name.length;
+    this.skipSpace(true);
+    let items: Word[] | undefined;
+    if (this.isReserved('in')) {
+      this.pos += 2;
+      items = [];
+      for (;;) {
+        this.skipSpace(false);
+        if (this.ch() === ';' || this.ch() === '\n' || this.atEnd()) break;
+        items.push(this.parseWord());
+      }
+    }
+    this.skipSpace(false);
+    if (this.ch() === ';') this.pos++;
+    this.expectReserved('do');
+    const body = this.parseScript(['done']);
+    this.expectReserved('done');
+    return { type: 'for', variable: name, items, body, redirects: this.parseTrailingRedirects() };
+  }
+
+  private parseCase(): Command {
+    this.pos += 4;
+    this.skipSpace(false);
+    const subject = this.parseWord();
+    this.expectReserved('in');
+    const arms: { patterns: Word[]; body: Script }[] = [];
+    for (;;) {
+      this.skipSpace(true);
+      if (this.isReserved('esac')) break;
+      if (this.atEnd()) this.fail("expected 'esac'");
+      if (this.ch() === '(') this.pos++;
+      const patterns: Word[] = [];
+      for (;;) {
+        this.skipSpace(false);
+        patterns.push(this.parseWord());
+        this.skipSpace(false);
+        if (this.ch() === '|') {
+          this.pos++;
+          continue;
+        }
+        if (this.ch() === ')') {
+          this.pos++;
+          break;
+        }
+        this.fail("expected ')' after a case pattern");
+      }
+      const body = this.parseScript([';;&', ';;', ';&', 'esac']);
+      arms.push({ patterns, body });
+      this.skipSpace(true);
+      if (this.startsWith(';;&')) this.pos += 3;
+      else if (this.startsWith(';;') || this.startsWith(';&')) this.pos += 2;
+    }
+    this.pos += 4;
+    return { type: 'case', subject, arms, redirects: this.parseTrailingRedirects() };
+  }
+
+  private parseFunctionKeyword(): Command {
+    this.pos += 'function'.length;
+    this.skipSpace(false);
+    const name = this.peekToken();
+    if (!name || META.has(name[0])) this.fail("'function' needs a name");
+    this.pos += name.length;
+    this.skipSpace(false);
+    if (this.startsWith('()')) this.pos += 2;
+    else if (this.ch() === '(') {
+      this.pos++;
+      this.skipSpace(false);
+      if (this.ch() !== ')') this.fail("expected ')' after '('");
+      this.pos++;
+    }
+    this.skipSpace(true);
+    return { type: 'function', name, body: this.parseCommand() };
+  }
+
+  private parseTest(): Command {
+    this.pos += 2;
+    const words: Word[] = [];
+    for (;;) {
+      this.skipSpace(true);
+      if (this.atEnd()) this.fail("expected ']]'");
+      if (this.isReserved(']]')) {
+        this.pos += 2;
+        break;
+      }
+      // Inside [[ ]], operators such as < > && || ( ) are part of the expression.
+      const op = /^(&&|\|\||<|>|\(|\)|!)/.exec(this.src.slice(this.pos));
+      if (op) {
+        this.pos += op[0].length;
+        words.push({ parts: [{ type: 'lit', text: op[0], quoted: false }], raw: op[0] });
+        continue;
+      }
+      words.push(this.parseWord());
+    }
+    return { type: 'test', words, redirects: this.parseTrailingRedirects() };
+  }
+
+  private parseTrailingRedirects(): Redirect[] {
+    const redirects: Redirect[] = [];
+    for (;;) {
+      this.skipSpace(false);
+      const r = this.tryRedirect();
+      if (!r) return redirects;
+      redirects.push(r);
+    }
+  }
+
+  private parseSimpleOrFunction(): Command {
+    const cmd: SimpleCommand = { type: 'simple', assigns: [], words: [], redirects: [] };
+    for (;;) {
+      this.skipSpace(false);
+      if (this.atEnd()) break;
+      const c = this.ch();
+      if (c === '\n' || c === ';' || c === '&' && this.ch(1) !== '>' || c === '|' || c === ')') break;
+      if (c === '(') {
+        // `name () compound` defines a function.
+        if (cmd.words.length === 1 && cmd.assigns.length === 0 && /^\(\s*\)/.test(this.src.slice(this.pos))) {
+          this.pos = this.src.indexOf(')', this.pos) + 1;
+          this.skipSpace(true);
+          return { type: 'function', name: cmd.words[0].raw, body: this.parseCommand() };
+        }
+        this.fail("unexpected '('");
+      }
+      const redirect = this.tryRedirect();
+      if (redirect) {
+        cmd.redirects.push(redirect);
+        continue;
+      }
+      if (cmd.words.length === 0) {
+        const assign = this.tryAssignment();
+        if (assign) {
+          cmd.assigns.push(assign);
+          continue;
+        }
+      }
+      cmd.words.push(this.parseWord());
+    }
+    if (cmd.words.length === 0 && cmd.assigns.length === 0 && cmd.redirects.length === 0) {
+      this.fail(`unexpected '${this.peekToken()}'`);
+    }
+    return cmd;
+  }
+
+  private tryAssignment(): Assignment | null {
+    const m = ASSIGN_RE.exec(this.src.slice(this.pos));
+    if (!m) return null;
+    this.pos += m[0].length;
+    const name = m[1];
+    const append = m[3] === '+';
+    if (this.ch() === '(') {
+      this.pos++;
+      const array: Word[] = [];
+      for (;;) {
+        this.skipSpace(true);
+        if (this.ch() === ')') {
+          this.pos++;
+          break;
+        }
+        if (this.atEnd()) this.fail("expected ')' to close the array");
+        array.push(this.parseWord());
+      }
+      return { name, append, array, value: { parts: [], raw: '' } };
+    }
+    const value = this.atWordEnd() ? { parts: [], raw: '' } : this.parseWord(true);
+    return { name, value, append };
+  }
+
+  private atWordEnd(): boolean {
+    const c = this.ch();
+    return c === '' || META.has(c) || c === '\r';
+  }
+
+  private tryRedirect(): Redirect | null {
+    const m = /^(\d+|\{[A-Za-z_][A-Za-z0-9_]*\})?(&>>|&>|<<<|<<-|<<|<>|>>|>\||>&|<&|>|<)/.exec(this.src.slice(this.pos));
+    if (!m) return null;
+    // `<(` and `>(` are process substitutions, which are words.
+    if (!m[1] && (m[2] === '<' || m[2] === '>') && this.src[this.pos + m[0].length] === '(') return null;
+    this.pos += m[0].length;
+    const op = m[2];
+    const fd = m[1] && /^\d+$/.test(m[1]) ? Number(m[1]) : undefined;
+    this.skipSpace(false);
+    if (this.atEnd() || META.has(this.ch()) && !(this.ch() === '<' || this.ch() === '>') && this.ch() !== '(') {
+      this.fail(`redirection '${op}' needs a target`);
+    }
+    if ((op === '>&' || op === '<&') && this.ch() === '-') {
+      this.pos++;
+      return { op, fd, target: { parts: [{ type: 'lit', text: '-', quoted: false }], raw: '-' } };
+    }
+    const target = this.parseWord();
+    const redirect: Redirect = { op, fd, target };
+    if (op === '<<' || op === '<<-') {
+      const quoted = target.parts.some((p) => p.type === 'lit' && p.quoted);
+      const delimiter = target.parts.map((p) => (p.type === 'lit' ? p.text : '')).join('');
+      this.heredocs.push({ redirect, delimiter, stripTabs: op === '<<-', expand: !quoted });
+    }
+    return redirect;
+  }
+
+  /** After a newline, read the bodies of the heredocs started on the line before it. */
+  private readHeredocBodies(): void {
+    const pending = this.heredocs;
+    this.heredocs = [];
+    for (const h of pending) {
+      const lines: string[] = [];
+      for (;;) {
+        if (this.atEnd()) break; // bash accepts a heredoc ended by end of input (with a warning)
+        let end = this.src.indexOf('\n', this.pos);
+        if (end < 0) end = this.src.length;
+        let line = this.src.slice(this.pos, end);
+        this.pos = Math.min(end + 1, this.src.length);
+        if (h.stripTabs) line = line.replace(/^\t+/, '');
+        if (line === h.delimiter) break;
+        lines.push(line);
+      }
+      const text = lines.length ? lines.join('\n') + '\n' : '';
+      h.redirect.body = h.expand
+        ? new Parser(text).parseHeredocText()
+        : { parts: [{ type: 'lit', text, quoted: true }], raw: text };
+    }
+  }
+
+  /** A heredoc body with expansions: like double-quoted text without the quotes. */
+  parseHeredocText(): Word {
+    const parts: WordPart[] = [];
+    let lit = '';
+    const flush = () => {
+      if (lit) parts.push({ type: 'lit', text: lit, quoted: true });
+      lit = '';
+    };
+    while (!this.atEnd()) {
+      const c = this.ch();
+      if (c === '\\' && '$`\\\n'.includes(this.ch(1))) {
+        if (this.ch(1) !== '\n') lit += this.ch(1);
+        this.pos += 2;
+      } else if (c === '$' || c === '`') {
+        const part = this.parseDollarOrBacktick(true);
+        if (part) {
+          flush();
+          parts.push(part);
+        } else {
+          lit += c;
+          this.pos++;
+        }
+      } else {
+        lit += c;
+        this.pos++;
+      }
+    }
+    flush();
+    return { parts, raw: this.src };
+  }
+
+  /**
+   * One word: unquoted text, quotes, escapes and expansions up to the next metacharacter.
+   * `assignment` allows `=`-separated tilde expansion later and keeps `(` out of the word.
+   */
+  parseWord(_assignment = false): Word {
+    const start = this.pos;
+    const parts: WordPart[] = [];
+    let lit = '';
+    const flush = () => {
+      if (lit) parts.push({ type: 'lit', text: lit, quoted: false });
+      lit = '';
+    };
+    for (;;) {
+      if (this.atEnd()) break;
+      const c = this.ch();
+      if (c === '\r') break;
+      if ((c === '<' || c === '>') && this.ch(1) === '(' && parts.length === 0 && lit === '') {
+        this.pos += 2;
+        this.enter();
+        const body = this.parseScript([')']);
+        this.leave();
+        if (this.ch() !== ')') this.fail("expected ')' to close the process substitution");
+        this.pos++;
+        parts.push({ type: 'procsub', dir: c, body });
+        continue;
+      }
+      if (c === '(' && lit !== '' && '@?*+!'.includes(lit[lit.length - 1])) {
+        // extglob pattern such as @(a|b): keep it as literal text.
+        const end = this.matchParen(this.pos);
+        lit += this.src.slice(this.pos, end + 1);
+        this.pos = end + 1;
+        continue;
+      }
+      if (META.has(c)) break;
+      if (c === '\\') {
+        if (this.ch(1) === '\n') {
+          this.pos += 2;
+          continue;
+        }
+        flush();
+        if (this.pos + 1 >= this.src.length) {
+          this.pos++;
+          break; // a trailing backslash is dropped
+        }
+        parts.push({ type: 'lit', text: this.ch(1), quoted: true });
+        this.pos += 2;
+        continue;
+      }
+      if (c === "'") {
+        flush();
+        const end = this.src.indexOf("'", this.pos + 1);
+        if (end < 0) this.fail('unterminated single quote');
+        parts.push({ type: 'lit', text: this.src.slice(this.pos + 1, end), quoted: true });
+        this.pos = end + 1;
+        continue;
+      }
+      if (c === '"') {
+        flush();
+        this.pos++;
+        this.parseDoubleQuoted(parts);
+        continue;
+      }
+      if (c === '$' && this.ch(1) === "'") {
+        flush();
+        parts.push({ type: 'lit', text: this.parseAnsiC(), quoted: true });
+        continue;
+      }
+      if (c === '$' && this.ch(1) === '"') {
+        flush();
+        this.pos += 2;
+        this.parseDoubleQuoted(parts);
+        continue;
+      }
+      if (c === '$' || c === '`') {
+        const part = this.parseDollarOrBacktick(false);
+        if (part) {
+          flush();
+          parts.push(part);
+          continue;
+        }
+      }
+      lit += c;
+      this.pos++;
+    }
+    flush();
+    if (parts.length === 0 && this.pos === start) this.fail(`unexpected '${this.peekToken()}'`);
+    return { parts, raw: this.src.slice(start, this.pos) };
+  }
+
+  private matchParen(open: number): number {
+    let depth = 0;
+    for (let i = open; i < this.src.length; i++) {
+      if (this.src[i] === '(') depth++;
+      else if (this.src[i] === ')' && --depth === 0) return i;
+    }
+    this.fail("unbalanced '('");
+  }
+
+  private parseDoubleQuoted(parts: WordPart[]): void {
+    const before = parts.length;
+    let lit = '';
+    for (;;) {
+      if (this.atEnd()) this.fail('unterminated double quote');
+      const c = this.ch();
+      if (c === '"') {
+        this.pos++;
+        break;
+      }
+      if (c === '\\') {
+        const n = this.ch(1);
+        if (n === '\n') this.pos += 2;
+        else if (n !== '' && '$`"\\'.includes(n)) {
+          lit += n;
+          this.pos += 2;
+        } else {
+          lit += c;
+          this.pos++;
+        }
+        continue;
+      }
+      if (c === '$' || c === '`') {
+        const part = this.parseDollarOrBacktick(true);
+        if (part) {
+          if (lit) parts.push({ type: 'lit', text: lit, quoted: true });
+          lit = '';
+          parts.push(part);
+          continue;
+        }
+      }
+      lit += c;
+      this.pos++;
+    }
+    // An empty "" still makes a (quoted, empty) word.
+    if (lit || parts.length === before) parts.push({ type: 'lit', text: lit, quoted: true });
+  }
+
+  /** `$'...'`: ANSI-C quoting, decoded. */
+  private parseAnsiC(): string {
+    this.pos += 2;
+    let out = '';
+    for (;;) {
+      if (this.atEnd()) this.fail("unterminated $'...' quote");
+      const c = this.ch();
+      if (c === "'") {
+        this.pos++;
+        return out;
+      }
+      if (c !== '\\') {
+        out += c;
+        this.pos++;
+        continue;
+      }
+      const n = this.ch(1);
+      this.pos += 2;
+      const simple: Record<string, string> = {
+        n: '\n', t: '\t', r: '\r', a: '\x07', b: '\b', e: '\x1b', E: '\x1b', f: '\f', v: '\v',
+        '\\': '\\', "'": "'", '"': '"', '?': '?',
+      };
+      if (n in simple) out += simple[n];
+      else if (/[0-7]/.test(n)) {
+        let digits = n;
+        while (digits.length < 3 && /[0-7]/.test(this.ch())) digits += this.src[this.pos++];
+        out += String.fromCharCode(parseInt(digits, 8) & 0xff);
+      } else if (n === 'x') {
+        let digits = '';
+        while (digits.length < 2 && /[0-9a-fA-F]/.test(this.ch())) digits += this.src[this.pos++];
+        out += digits ? String.fromCharCode(parseInt(digits, 16)) : '\\x';
+      } else if (n === 'u' || n === 'U') {
+        let digits = '';
+        const max = n === 'u' ? 4 : 8;
+        while (digits.length < max && /[0-9a-fA-F]/.test(this.ch())) digits += this.src[this.pos++];
+        const code = digits ? parseInt(digits, 16) : NaN;
+        out += Number.isFinite(code) && code <= 0x10ffff ? String.fromCodePoint(code) : '\\' + n;
+      } else if (n === 'c') {
+        const ctl = this.src[this.pos++] ?? '';
+        out += String.fromCharCode(ctl.toUpperCase().charCodeAt(0) ^ 0x40);
+      } else out += '\\' + n;
+    }
+  }
+
+  /** `$name`, `${...}`, `$(...)`, `$((...))` or a backtick substitution at the cursor; null if `$` is literal. */
+  private parseDollarOrBacktick(quoted: boolean): WordPart | null {
+    if (this.ch() === '`') return this.parseBacktick(quoted);
+    const n = this.ch(1);
+    if (n === '(') {
+      if (this.ch(2) === '(') {
+        const end = this.findArithEnd(this.pos + 3);
+        if (end >= 0) {
+          const text = this.src.slice(this.pos + 3, end);
+          this.pos = end + 2;
+          return { type: 'arith', text, quoted };
+        }
+      }
+      this.pos += 2;
+      this.enter();
+      const body = this.parseScript([')']);
+      this.leave();
+      if (this.ch() !== ')') this.fail("unterminated $( substitution");
+      this.pos++;
+      return { type: 'cmdsub', body, quoted };
+    }
+    if (n === '{') return this.parseBraceParam(quoted);
+    if (/[A-Za-z_]/.test(n)) {
+      const m = /^[A-Za-z_][A-Za-z0-9_]*/.exec(this.src.slice(this.pos + 1))!;
+      this.pos += 1 + m[0].length;
+      return { type: 'param', name: m[0], quoted };
+    }
+    if (/[0-9@*#?$!\-]/.test(n) && n !== '') {
+      this.pos += 2;
+      return { type: 'param', name: n, quoted };
+    }
+    return null;
+  }
+
+  private parseBacktick(quoted: boolean): WordPart {
+    let i = this.pos + 1;
+    let inner = '';
+    for (;;) {
+      if (i >= this.src.length) this.fail('unterminated backtick substitution');
+      const c = this.src[i];
+      if (c === '`') break;
+      if (c === '\\' && '$`\\'.includes(this.src[i + 1] ?? '')) {
+        inner += this.src[i + 1];
+        i += 2;
+        continue;
+      }
+      inner += c;
+      i++;
+    }
+    this.pos = i + 1;
+    this.enter();
+    const sub = new Parser(inner);
+    sub.depth = this.depth;
+    const body = sub.parseScript([]);
+    sub.skipSpace(true);
+    if (!sub.atEnd()) this.fail(`unexpected '${sub.peekToken()}' in backtick substitution`);
+    this.leave();
+    return { type: 'cmdsub', body, quoted };
+  }
+
+  private parseBraceParam(quoted: boolean): WordPart {
+    this.pos += 2;
+    let length = false;
+    let indirect = false;
+    if (this.ch() === '#' && this.ch(1) !== '}') {
+      length = true;
+      this.pos++;
+    } else if (this.ch() === '!' && this.ch(1) !== '}') {
+      indirect = true;
+      this.pos++;
+    }
+    const m = /^([A-Za-z_][A-Za-z0-9_]*|[0-9]+|[@*#?$!\-])(\[[^\]]*\])?/.exec(this.src.slice(this.pos));
+    if (!m) this.fail('bad ${...} substitution');
+    this.pos += m[0].length;
+    const name = m[1];
+    if (this.ch() === '}') {
+      this.pos++;
+      return { type: 'param', name, quoted, length, indirect };
+    }
+    const op = /^(:-|:=|:\?|:\+|-|=|\?|\+|##|#|%%|%|\/\/|\/#|\/%|\/|\^\^|\^|,,|,|:|@)/.exec(this.src.slice(this.pos));
+    if (!op) this.fail('bad ${...} substitution');
+    this.pos += op[0].length;
+    const arg = this.parseBraceArg();
+    return { type: 'param', name, op: op[0], arg, quoted, length, indirect };
+  }
+
+  /** The word inside `${name<op>...}` up to the matching `}`. */
+  private parseBraceArg(): Word {
+    const start = this.pos;
+    const parts: WordPart[] = [];
+    let lit = '';
+    const flush = () => {
+      if (lit) parts.push({ type: 'lit', text: lit, quoted: false });
+      lit = '';
+    };
+    for (;;) {
+      if (this.atEnd()) this.fail('unterminated ${ substitution');
+      const c = this.ch();
+      if (c === '}') {
+        this.pos++;
+        break;
+      }
+      if (c === '\\' && this.pos + 1 < this.src.length) {
+        flush();
+        parts.push({ type: 'lit', text: this.ch(1), quoted: true });
+        this.pos += 2;
+        continue;
+      }
+      if (c === "'") {
+        flush();
+        const end = this.src.indexOf("'", this.pos + 1);
+        if (end < 0) this.fail('unterminated single quote');
+        parts.push({ type: 'lit', text: this.src.slice(this.pos + 1, end), quoted: true });
+        this.pos = end + 1;
+        continue;
+      }
+      if (c === '"') {
+        flush();
+        this.pos++;
+        this.parseDoubleQuoted(parts);
+        continue;
+      }
+      if (c === '$' || c === '`') {
+        const part = this.parseDollarOrBacktick(false);
+        if (part) {
+          flush();
+          parts.push(part);
+          continue;
+        }
+      }
+      lit += c;
+      this.pos++;
+    }
+    flush();
+    return { parts, raw: this.src.slice(start, this.pos - 1) };
+  }
+}

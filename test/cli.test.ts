@@ -1,0 +1,243 @@
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { VERSION } from '../src/version.js';
+import { cli, ROOT, tempDir, tempProject, write } from './helpers.js';
+
+const logOf = (project: string) =>
+  readFileSync(join(project, '.agentfirewall/logs/firewall.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+
+describe('init', () => {
+  it('creates .agentfirewall/ with a complete config and its directories', () => {
+    const { project, home } = tempProject({ init: false });
+    const r = cli(['init'], { cwd: project, home });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/created .*config\.yaml \(preset standard/);
+    for (const sub of ['rules', 'logs', 'hooks', 'plugins']) expect(existsSync(join(project, '.agentfirewall', sub))).toBe(true);
+    const text = readFileSync(join(project, '.agentfirewall/config.yaml'), 'utf8');
+    expect(text).toMatch(/^preset: standard$/m);
+    expect(text).toMatch(/git\/push-force/);
+  });
+
+  it('refuses to overwrite without --force and changes nothing', () => {
+    const { project, home } = tempProject();
+    const config = join(project, '.agentfirewall/config.yaml');
+    writeFileSync(config, 'mode: audit\n');
+    const r = cli(['init', '--preset', 'strict'], { cwd: project, home });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/already exists; use --force/);
+    expect(readFileSync(config, 'utf8')).toBe('mode: audit\n');
+  });
+
+  it('--force rewrites the config and keeps rules/ and logs/', () => {
+    const { project, home } = tempProject();
+    write(join(project, '.agentfirewall/rules/10-team.yaml'), 'rules: []\n');
+    const r = cli(['init', '--preset', 'strict', '--force'], { cwd: project, home });
+    expect(r.status).toBe(0);
+    expect(readFileSync(join(project, '.agentfirewall/config.yaml'), 'utf8')).toMatch(/^preset: strict$/m);
+    expect(existsSync(join(project, '.agentfirewall/rules/10-team.yaml'))).toBe(true);
+  });
+
+  it('an unknown preset is a usage error that creates nothing', () => {
+    const { project, home } = tempProject({ init: false });
+    const r = cli(['init', '--preset', 'strikt'], { cwd: project, home });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/strikt/);
+    expect(existsSync(join(project, '.agentfirewall'))).toBe(false);
+  });
+});
+
+describe('check', () => {
+  it('allows with exit 0, a message on stderr and nothing on stdout', () => {
+    const { project, home } = tempProject();
+    const r = cli(['check', 'git status'], { cwd: project, home });
+    expect(r).toMatchObject({ status: 0, stdout: '' });
+    expect(r.stderr).toMatch(/^agentfirewall: ALLOW git status/);
+  });
+
+  it('denies with exit 1, naming the rule id and reason', () => {
+    const { project, home } = tempProject();
+    const r = cli(['check', 'sudo rm --recursive --force /'], { cwd: project, home });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^agentfirewall: DENY \[fs\/rm-root\] sudo rm --recursive --force \/: recursive delete of the root directory/);
+  });
+
+  it('--json prints the decision on stdout only', () => {
+    const { project, home } = tempProject();
+    const r = cli(['check', '--json', 'git push origin +main -f'], { cwd: project, home });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toMatchObject({ verdict: 'deny', rule: 'git/push-force', type: 'command', target: 'git push origin +main -f' });
+  });
+
+  it('--quiet prints nothing for an allowed command', () => {
+    const { project, home } = tempProject();
+    expect(cli(['check', '-q', 'ls'], { cwd: project, home })).toMatchObject({ status: 0, stdout: '', stderr: '' });
+  });
+
+  it('warns with exit 0 in audit mode', () => {
+    const { project, home } = tempProject({ init: 'permissive' });
+    const r = cli(['check', 'git reset --hard'], { cwd: project, home });
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/WARN \[git\/reset-hard\].*\[AUDIT\]/);
+  });
+
+  it('finds the project from a subdirectory, like git', () => {
+    const { project, home } = tempProject();
+    mkdirSync(join(project, 'src/deep'), { recursive: true });
+    expect(cli(['check', 'git push -f'], { cwd: join(project, 'src/deep'), home }).status).toBe(1);
+  });
+
+  it('outside a project exits 2 with "no .agentfirewall/ found"', () => {
+    const dir = tempDir();
+    const r = cli(['check', 'ls'], { cwd: dir, home: dir });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/no \.agentfirewall\/ found/);
+  });
+
+  it('a broken config exits 2 listing every error with file:line:col, and checks nothing', () => {
+    const { project, home } = tempProject();
+    writeFileSync(join(project, '.agentfirewall/config.yaml'), 'version: 1\nmode: enforse\nfilesystem:\n  deny_operation: [delete]\n');
+    const r = cli(['check', 'ls'], { cwd: project, home });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/2 errors; nothing was checked/);
+    expect(r.stderr).toMatch(/\.agentfirewall\/config\.yaml:2:1: mode: .* \(did you mean 'enforce'\?\)/);
+    expect(r.stderr).toMatch(/\.agentfirewall\/config\.yaml:4:3: filesystem\.deny_operation: unknown key .* \(did you mean 'deny_operations'\?\)/);
+  });
+
+  it('invalid YAML in a rules file is reported with its position', () => {
+    const { project, home } = tempProject();
+    write(join(project, '.agentfirewall/rules/10-team.yaml'), 'rules:\n  - id: team/x\n    command: [npm publish\n');
+    const r = cli(['check', 'ls'], { cwd: project, home });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/rules\/10-team\.yaml:\d+:\d+: invalid YAML/);
+  });
+
+  it('rules files apply, and a config change is picked up at once (the cache is keyed by content)', () => {
+    const { project, home } = tempProject();
+    expect(cli(['check', 'npm publish'], { cwd: project, home }).status).toBe(0);
+    write(join(project, '.agentfirewall/rules/10-team.yaml'), 'rules:\n  - id: team/no-publish\n    reason: releases go through CI\n    command: npm publish\n');
+    const r = cli(['check', 'npm publish --tag next'], { cwd: project, home });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/\[team\/no-publish\] .*releases go through CI/);
+    const config = join(project, '.agentfirewall/config.yaml');
+    writeFileSync(config, readFileSync(config, 'utf8').replace(/^mode: enforce$/m, 'mode: off'));
+    expect(cli(['check', 'npm publish'], { cwd: project, home }).status).toBe(0);
+  });
+});
+
+describe('check-file and check-network', () => {
+  it('check-file resolves .. and symlinks before deciding', () => {
+    const { project, home } = tempProject();
+    writeFileSync(join(project, '.env'), 'SECRET=1\n');
+    mkdirSync(join(project, 'src'));
+    symlinkSync(join(project, '.env'), join(project, 'settings'));
+    expect(cli(['check-file', 'src/../.env', '-o', 'delete'], { cwd: project, home }).status).toBe(1);
+    // Writing through the link writes .env; deleting the link leaves .env alone.
+    expect(cli(['check-file', 'settings', '-o', 'write'], { cwd: project, home }).status).toBe(1);
+    expect(cli(['check-file', 'settings', '-o', 'delete'], { cwd: project, home }).status).toBe(0);
+    expect(cli(['check-file', 'src/new.ts', '--operation', 'create'], { cwd: project, home }).status).toBe(0);
+  });
+
+  it('check-file on the firewall itself is denied', () => {
+    const { project, home } = tempProject();
+    const r = cli(['check-file', '.agentfirewall/config.yaml', '-o', 'write', '--json'], { cwd: project, home });
+    expect(r.status).toBe(1);
+    expect(JSON.parse(r.stdout).rule).toBe('fs/self-protect');
+  });
+
+  it('check-network denies metadata endpoints however written', () => {
+    const { project, home } = tempProject();
+    expect(cli(['check-network', 'http://169.254.169.254/latest'], { cwd: project, home }).status).toBe(1);
+    expect(cli(['check-network', '0xa9fea9fe', '--port', '80'], { cwd: project, home }).status).toBe(1);
+    expect(cli(['check-network', 'github.com'], { cwd: project, home }).status).toBe(0);
+  });
+});
+
+describe('usage errors exit 2, never 1 (which means deny)', () => {
+  const { project, home } = tempProject();
+  it.each([
+    [[]],
+    [['frobnicate']],
+    [['check']],
+    [['check', '--bogus', 'ls']],
+    [['check-file', '.env']],
+    [['check-file', '.env', '-o', 'obliterate']],
+    [['check-network', 'x', '--port', '99999']],
+    [['init', '--preset']],
+  ])('%j', (args) => {
+    const r = cli(args, { cwd: project, home });
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.length).toBeGreaterThan(0);
+  });
+
+  it.each([['--help'], ['check', '--help'], ['check-file', '--help'], ['check-network', '--help'], ['init', '--help'], ['status', '--help']])('%s %s prints help and exits 0', (...args) => {
+    const r = cli(args, { cwd: project, home });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/Usage: agentfirewall/);
+  });
+
+  it('--version prints the package version', () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+    expect(VERSION).toBe(pkg.version);
+    expect(cli(['--version'], { cwd: project, home }).stdout.trim()).toBe(pkg.version);
+  });
+});
+
+describe('audit log', () => {
+  it('writes one JSON line per decision with the fields of the design', () => {
+    const { project, home } = tempProject();
+    cli(['check', '--source', 'bash', 'git push -f'], { cwd: project, home });
+    const [line] = logOf(project);
+    expect(Object.keys(line)).toEqual(['time', 'type', 'target', 'verdict', 'rule', 'source', 'cwd', 'pid', 'detail']);
+    expect(line).toMatchObject({ type: 'command', target: 'git push -f', verdict: 'deny', rule: 'git/push-force', source: 'bash', cwd: project });
+    expect(new Date(line.time).toISOString()).toBe(line.time);
+  });
+
+  it('level warn skips allowed decisions; level info records them', () => {
+    const { project, home } = tempProject();
+    cli(['check', 'ls'], { cwd: project, home });
+    expect(existsSync(join(project, '.agentfirewall/logs/firewall.log'))).toBe(false);
+    const config = join(project, '.agentfirewall/config.yaml');
+    writeFileSync(config, readFileSync(config, 'utf8').replace(/^  level: warn$/m, '  level: info'));
+    cli(['check', 'ls'], { cwd: project, home });
+    cli(['check-network', 'github.com'], { cwd: project, home });
+    expect(logOf(project).map((l) => [l.type, l.verdict])).toEqual([['command', 'allow'], ['network', 'allow']]);
+  });
+
+  it('an unwritable log is an error (exit 2), never silently skipped', () => {
+    const { project, home } = tempProject();
+    rmSync(join(project, '.agentfirewall/logs'), { recursive: true });
+    writeFileSync(join(project, '.agentfirewall/logs'), 'not a directory\n');
+    const r = cli(['check', 'git push -f'], { cwd: project, home });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/DENY \[git\/push-force\]/);
+    expect(r.stderr).toMatch(/cannot write the audit log .*firewall\.log: (ENOTDIR|EEXIST)/);
+  });
+});
+
+describe('status', () => {
+  it('shows mode, preset, rules and recent decisions', () => {
+    const { project, home } = tempProject();
+    cli(['check', 'git push -f'], { cwd: project, home });
+    const r = cli(['status'], { cwd: project, home });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^mode\s+enforce$/m);
+    expect(r.stdout).toMatch(/^preset\s+standard$/m);
+    expect(r.stdout).toMatch(/DENY\s+git\/push-force command git push -f/);
+    const json = JSON.parse(cli(['status', '--json'], { cwd: project, home }).stdout);
+    expect(json).toMatchObject({ projectDir: project, mode: 'enforce', preset: 'standard', issues: [] });
+  });
+
+  it('reports config errors and exits 2', () => {
+    const { project, home } = tempProject();
+    writeFileSync(join(project, '.agentfirewall/config.yaml'), 'mode: loud\n');
+    const r = cli(['status'], { cwd: project, home });
+    expect(r.status).toBe(2);
+    expect(r.stdout).toMatch(/config errors \(1\)/);
+    expect(r.stdout).toMatch(/config\.yaml:1:1: mode: must be one of/);
+  });
+});
