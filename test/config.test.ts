@@ -214,3 +214,25 @@ describe('presets', () => {
     expect(text).toContain('fs/self-protect');
   });
 });
+
+describe('a broken config never turns protection off', () => {
+  it('enforcement points fall back to the standard preset and say why on every decision', async () => {
+    const { tempProject } = await import('./helpers.js');
+    const { writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { loadPolicyFromYaml, loadFallbackPolicy } = await import('../src/config/load.js');
+    const { createEngine } = await import('../src/config/glob.js');
+    const { project, home } = tempProject();
+    writeFileSync(join(project, '.agentfirewall/config.yaml'), 'mode: off\nfilesystem: {deny_operations: [explode]}\n');
+    const broken = loadPolicyFromYaml(project);
+    expect(broken.issues.length).toBeGreaterThan(0);
+    const fallback = loadFallbackPolicy(project, broken.issues);
+    expect(fallback.policy.mode).toBe('enforce'); // not the broken file's "off"
+    const engine = createEngine(fallback.policy);
+    const denied = engine.decide({ type: 'command', command: 'git push -f', cwd: project, home });
+    expect(denied).toMatchObject({ verdict: 'deny', rule: 'git/push-force' });
+    expect(denied.reason).toMatch(/config error: .* the standard preset is enforced until it is fixed/);
+    const allowed = engine.decide({ type: 'command', command: 'ls', cwd: project, home });
+    expect(allowed.reason).toMatch(/config error/);
+  });
+});
