@@ -117,7 +117,7 @@ sandbox: [1]
 `);
     expect(issues.map((i) => `${i.path}: ${i.message}`)).toEqual([
       "rules[0].id: rule id 'Team_Rule' must look like 'family/name' (lower case letters, digits and dashes)",
-      'rules[1]: a rule matches one kind of event: give only one of command, path or host',
+      'rules[1]: a rule matches one kind of event: give only one of command, path, host or detect',
       "rules[2].operations: 'operations' only applies to a rule with 'path'",
       "rules[3].action: must be one of deny, warn, off, got 'block'",
       "rules[4]: a rule needs an 'id'",
@@ -152,7 +152,7 @@ describe('policy compilation', () => {
       ]),
     });
     expect(issues.map((i) => [i.message, i.suggestion])).toEqual([
-      ["unknown rule id 'git/push-forced': a new rule needs a 'command', 'path' or 'host'", 'git/push-force'],
+      ["unknown rule id 'git/push-forced': a new rule needs a 'command', 'path', 'host' or 'detect'", 'git/push-force'],
       [expect.stringMatching(/rule 'git\/reset-hard' is already defined \(presets\/standard.yaml:\d+\)/), undefined],
       ["'fs/self-protect' is a built-in rule; it can be switched with 'action' but not redefined", undefined],
     ]);

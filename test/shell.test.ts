@@ -81,7 +81,7 @@ describe('shell: parse and interpret', () => {
     const parsed = parse("sh <<< 'rm -rf /'");
     if (!parsed.ok) throw new Error(parsed.error);
     const [sh] = interpret(parsed.script, CTX).commands;
-    expect(sh.stdinText?.text).toBe('rm -rf /');
+    expect(sh.stdinText?.text).toBe('rm -rf /\n'); // bash adds the newline
   });
 
   it.each([

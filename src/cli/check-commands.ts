@@ -7,6 +7,7 @@ import { loadPolicy } from '../config/policy-cache.js';
 import type { LoadedPolicy } from '../config/policy-types.js';
 import { formatIssue } from '../config/validate.js';
 import { Engine } from '../engine/engine.js';
+import type { GlobMatcherFactory } from '../engine/path-globs.js';
 import type { Decision, FileOperation, FirewallEvent } from '../engine/types.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import { print, say, styleFor, verdictLabel } from './output.js';
@@ -105,6 +106,9 @@ function referencedEnv(command: string): Record<string, string> {
   return env;
 }
 
+/** picomatch, loaded the first time a command's file operation is compared with protected paths. */
+const lazyGlob: GlobMatcherFactory = (glob) => requireDist<typeof import('../config/glob.js')>('config/glob.js').picomatchGlob(glob);
+
 /** `agentfirewall check <command>`: decide a shell command line. */
 export async function runCheck(command: string, options: CheckOptions): Promise<number> {
   const cwd = resolve(options.cwd ?? process.cwd());
@@ -114,7 +118,7 @@ export async function runCheck(command: string, options: CheckOptions): Promise<
   const realCwd = resolveExisting(cwd, true);
   env.PWD = realCwd;
   const event: FirewallEvent = { type: 'command', command, cwd: realCwd, home: homeDir(), env };
-  const decision = new Engine(loaded.policy).decide(event);
+  const decision = new Engine(loaded.policy, { glob: lazyGlob }).decide(event);
   return report(loaded, 'command', command, decision, options, cwd);
 }
 

@@ -40,7 +40,7 @@ export function compilePolicy(layers: PolicyLayers): { policy: Policy; settings:
 
   const apply = (entry: RuleEntry, preset: boolean) => {
     const existing = rules.find((r) => r.id === entry.id);
-    const hasMatcher = entry.command || entry.path || entry.host;
+    const hasMatcher = entry.command || entry.path || entry.host || entry.detect;
     const where = `${entry.origin.file}:${entry.origin.line}`;
     if (hasMatcher) {
       if (existing && !(preset && fromPreset.has(entry.id))) {
@@ -57,6 +57,7 @@ export function compilePolicy(layers: PolicyLayers): { policy: Policy; settings:
       if (entry.path) def.path = entry.path;
       if (entry.operations) def.operations = entry.operations;
       if (entry.host) def.host = entry.host;
+      if (entry.detect) def.detect = entry.detect;
       if (existing) rules.splice(rules.indexOf(existing), 1, def);
       else rules.push(def);
       if (preset) fromPreset.add(entry.id);
@@ -72,7 +73,7 @@ export function compilePolicy(layers: PolicyLayers): { policy: Policy; settings:
       return;
     }
     const known = [...BUILTIN_RULE_IDS, ...rules.map((r) => r.id)];
-    issues.push({ ...issueAt(entry, `unknown rule id '${entry.id}': a new rule needs a 'command', 'path' or 'host'`), suggestion: closest(entry.id, known) });
+    issues.push({ ...issueAt(entry, `unknown rule id '${entry.id}': a new rule needs a 'command', 'path', 'host' or 'detect'`), suggestion: closest(entry.id, known) });
   };
 
   for (const preset of layers.presets) for (const entry of preset.rules ?? []) apply(entry, true);

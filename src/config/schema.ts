@@ -37,6 +37,7 @@ export interface RuleEntry {
   path?: string[];
   operations?: FileOperation[];
   host?: string[];
+  detect?: string;
   /** Where the entry is written, for messages. */
   origin: { file: string; line: number; col: number; path: string };
 }
@@ -76,7 +77,7 @@ export const SCHEMA_KEYS: Record<string, readonly string[]> = {
   commands: ['blocklist', 'allowlist'],
   network: ['allowed_hosts', 'deny_egress_to', 'max_upload_bytes'],
   logging: ['enabled', 'file', 'level', 'max_size', 'max_files'],
-  rule: ['id', 'action', 'reason', 'command', 'path', 'operations', 'host'],
+  rule: ['id', 'action', 'reason', 'command', 'path', 'operations', 'host', 'detect'],
 };
 
 export const MODES: readonly Mode[] = ['enforce', 'audit', 'off'];

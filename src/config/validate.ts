@@ -1,4 +1,5 @@
 import { RULE_ID_PATTERN } from '../engine/builtin-rules.js';
+import { DETECTOR_NAMES } from '../engine/detectors.js';
 import { FILE_OPERATIONS, type FileOperation } from '../engine/types.js';
 import { LOG_LEVELS, MODES, RULE_ACTIONS, SCHEMA_KEYS, type PartialConfig, type RuleEntry } from './schema.js';
 
@@ -297,8 +298,10 @@ function readRules(c: Checker, value: unknown, file: string): RuleEntry[] {
     const command = c.strings(obj.command, `${path}.command`, true);
     const paths = c.strings(obj.path, `${path}.path`, true);
     const host = c.strings(obj.host, `${path}.host`, true);
-    const kinds = [command, paths, host].filter((k) => k !== undefined).length;
-    if (kinds > 1) c.report(path, 'a rule matches one kind of event: give only one of command, path or host');
+    const detect = c.oneOf(obj.detect, `${path}.detect`, DETECTOR_NAMES);
+    const kinds = [command, paths, host, obj.detect].filter((k) => k !== undefined).length;
+    if (kinds > 1) c.report(path, 'a rule matches one kind of event: give only one of command, path, host or detect');
+    if (detect) entry.detect = detect;
     if (command) entry.command = command;
     if (paths) entry.path = paths;
     if (host) entry.host = host;

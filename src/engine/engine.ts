@@ -2,6 +2,8 @@ import { interpret, type Interpretation } from '../shell/interpret.js';
 import { parse } from '../shell/parse.js';
 import { isWithin, normalizePath } from '../shell/paths.js';
 import { BUILTIN_RULES } from './builtin-rules.js';
+import { detector, factsOf, type CommandFacts } from './detectors.js';
+import type { Effect } from './effects.js';
 import { compileCommandPattern, type CommandPattern } from './command-pattern.js';
 import { compileHostPattern, normalizeHost, type HostPattern } from './hosts.js';
 import { compilePathGlob, isFirewallDir, type GlobMatcherFactory, type PathGlob } from './path-globs.js';
@@ -37,6 +39,8 @@ export interface CommandAnalysis {
   decision: Decision;
   parseError?: string;
   interpretation?: Interpretation;
+  /** Each executed command with the effects the engine read from it. */
+  facts?: CommandFacts[];
 }
 
 /** How an engine is set up besides its policy. */
@@ -94,7 +98,11 @@ export class Engine {
     if (interpretation.truncated) {
       this.add(matches, 'parse/unparseable', 'the command line is too deeply nested or too long to check', event.command);
     }
-    for (const command of interpretation.commands) {
+    const facts = factsOf(interpretation.commands);
+    for (const fact of facts) {
+      const { command } = fact;
+      this.detect(matches, fact);
+      if (!command.remote) this.fileEffects(matches, fact.effects, event.home);
       if (command.argv.length === 0) continue;
       for (const layer of command.layers) {
         const words = layer.map((f) => f.text);
@@ -123,7 +131,34 @@ export class Engine {
     for (const rule of this.rules) {
       for (const p of rule.commands) if (p.matchesLine?.(event.command)) this.addRule(matches, rule.def, `matches '${p.source}'`, event.command);
     }
-    return { decision: this.finish(matches), interpretation };
+    return { decision: this.finish(matches), interpretation, facts };
+  }
+
+  /** Rules with a built-in detector (`detect: rm-home` ...). */
+  private detect(matches: Match[], fact: CommandFacts): void {
+    const ctx = { projectDir: fact.command.remote ? null : this.policy.projectDir, home: fact.command.home };
+    for (const rule of this.rules) {
+      if (!rule.def.detect) continue;
+      const d = detector(rule.def.detect);
+      if (!d) continue;
+      for (const f of d.find(fact, ctx)) this.addRule(matches, rule.def, f.reason, f.subject, true);
+    }
+  }
+
+  /** The file operations a command performs, judged like `check-file` would judge them. */
+  private fileEffects(matches: Match[], effects: Effect[], home: string): void {
+    for (const e of effects) {
+      if (e.kind !== 'delete' && e.kind !== 'move' && e.kind !== 'write' && e.kind !== 'chmod') continue;
+      if (e.target.glob) continue; // globs are judged by the detectors, which know what they expand to
+      const { root, allowEscape } = this.policy.sandbox;
+      const path = e.target.path;
+      const operation: FileOperation =
+        e.kind === 'move' ? (e.to && !isWithin(e.to.path, root) ? 'move_outside_sandbox' : 'delete') : e.kind === 'chmod' ? 'chmod' : e.kind;
+      for (const m of this.fileMatches({ type: 'file', operation, path, home })) {
+        if (m.rule === 'fs/sandbox-escape' && allowEscape) continue;
+        if (!matches.some((x) => x.rule === m.rule && x.subject === m.subject)) matches.push(m);
+      }
+    }
   }
 
   private fileMatches(event: Extract<FirewallEvent, { type: 'file' }>): Match[] {
@@ -179,11 +214,12 @@ export class Engine {
     matches.push({ rule: id, action, reason: reason || DEFAULT_REASON[id] || id, subject });
   }
 
-  private addRule(matches: Match[], def: RuleDefinition, how: string, subject: string): void {
+  private addRule(matches: Match[], def: RuleDefinition, how: string, subject: string, detected = false): void {
     const action = this.actionOf(def.id, def.action);
     if (action === 'off') return;
     if (matches.some((m) => m.rule === def.id && m.subject === subject)) return;
-    matches.push({ rule: def.id, action, reason: def.reason ? `${def.reason} (${how})` : how, subject });
+    const reason = detected ? def.reason ?? how : def.reason ? `${def.reason} (${how})` : how;
+    matches.push({ rule: def.id, action, reason, subject });
   }
 
   /** Turn matches into one decision: deny beats warn beats allow; audit mode downgrades deny. */

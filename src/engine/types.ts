@@ -27,6 +27,8 @@ export interface RuleDefinition {
   operations?: FileOperation[];
   /** Host patterns (`*.example.com`, IPs, CIDR ranges). */
   host?: string[];
+  /** A built-in detector that understands commands (`rm-home`, `push-force`, `download-exec` ...). */
+  detect?: string;
   /** Where the rule was defined (`presets/standard.yaml`, `.agentfirewall/rules/10-team.yaml:12`). */
   source?: string;
 }

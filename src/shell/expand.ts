@@ -8,6 +8,12 @@ export interface Field {
   dynamic: boolean;
   /** The text holds unquoted glob characters that the shell would expand against the file system. */
   glob: boolean;
+  /** Programs whose output went into this field (through `$( )`, backticks or `<( )`), for provenance. */
+  producers?: string[];
+  /** For a `<( )` path: the text a reader of that file would get, when it is known. */
+  content?: string;
+  /** The glob also matches hidden names (paths found by `find`, which does not skip them). */
+  dotGlob?: boolean;
 }
 
 /** What the static expansion knows about the shell at one point of the line. */
@@ -20,20 +26,24 @@ export interface ShellState {
   home: string;
   /** `$0`, `$1` ... of a `sh -c` body or a function call. */
   positional: string[] | null;
+  /** Set for commands that run on another machine (`ssh host '...'`): the host. */
+  remote?: string;
   /** Earlier `cd`/`pushd` targets, for `cd -` and `popd`. */
   dirStack: string[];
 }
 
 /**
  * Runs a command substitution for the expander: records the commands inside it and returns its output
- * when that can be known without running anything (else undefined).
+ * when that can be known without running anything, with the programs that produced it.
  */
-export type Substituter = (body: Script, state: ShellState) => string | undefined;
+export type Substituter = (body: Script, state: ShellState) => { output: string | undefined; producers: string[] };
 
 interface Segment {
   text: string;
   quoted: boolean;
   dynamic: boolean;
+  producers?: string[];
+  content?: string;
 }
 
 const DEFAULT_IFS = ' \t\n';
@@ -51,11 +61,14 @@ export function expandWord(word: Word, state: ShellState, substitute: Substitute
 export function expandToString(word: Word, state: ShellState, substitute: Substituter): Field {
   const fields = expandParts(word.parts, state, substitute, false, true);
   if (fields.length === 0) return { text: '', dynamic: false, glob: false };
-  return {
+  const field: Field = {
     text: fields.map((f) => f.text).join(' '),
     dynamic: fields.some((f) => f.dynamic),
     glob: fields.some((f) => f.glob),
   };
+  const producers = fields.flatMap((f) => f.producers ?? []);
+  if (producers.length) field.producers = [...new Set(producers)];
+  return field;
 }
 
 function ifsOf(state: ShellState): string {
@@ -70,16 +83,16 @@ function expandParts(
   let started = false; // a quoted part makes a field even when empty
   const ifs = ifsOf(state);
 
-  const pushSplit = (value: string, dynamic: boolean) => {
+  const pushSplit = (value: string, dynamic: boolean, producers?: string[]) => {
     if (!split || ifs === '') {
-      current.push({ text: value, quoted: false, dynamic });
+      current.push({ text: value, quoted: false, dynamic, producers });
       return;
     }
     let piece = '';
     let pieceStarted = false;
     for (const c of value) {
       if (ifs.includes(c)) {
-        if (piece || pieceStarted) current.push({ text: piece, quoted: false, dynamic });
+        if (piece || pieceStarted) current.push({ text: piece, quoted: false, dynamic, producers });
         if (current.length || started) out.push(current);
         current = [];
         started = false;
@@ -90,8 +103,8 @@ function expandParts(
         pieceStarted = true;
       }
     }
-    if (piece) current.push({ text: piece, quoted: false, dynamic });
-    if (dynamic && !piece) current.push({ text: '', quoted: false, dynamic: true });
+    if (piece) current.push({ text: piece, quoted: false, dynamic, producers });
+    if (dynamic && !piece) current.push({ text: '', quoted: false, dynamic: true, producers });
   };
 
   parts.forEach((part, index) => {
@@ -134,13 +147,13 @@ function expandParts(
         break;
       }
       case 'cmdsub': {
-        const output = substitute(part.body, state);
+        const { output, producers } = substitute(part.body, state);
         const text = output === undefined ? '' : output.replace(/\n+$/, '');
         if (part.quoted) {
-          current.push({ text, quoted: true, dynamic: output === undefined });
+          current.push({ text, quoted: true, dynamic: output === undefined, producers });
           started = true;
-        } else if (output === undefined) current.push({ text: '', quoted: false, dynamic: true });
-        else pushSplit(text, false);
+        } else if (output === undefined) current.push({ text: '', quoted: false, dynamic: true, producers });
+        else pushSplit(text, false, producers);
         break;
       }
       case 'arith': {
@@ -149,12 +162,13 @@ function expandParts(
         started = true;
         break;
       }
-      case 'procsub':
-        // The substituted command runs; the word becomes a /dev/fd path.
-        substitute(part.body, state);
-        current.push({ text: '/dev/fd/63', quoted: true, dynamic: false });
+      case 'procsub': {
+        // The substituted command runs; the word becomes a /dev/fd path whose content is its output.
+        const { output, producers } = substitute(part.body, state);
+        current.push({ text: '/dev/fd/63', quoted: true, dynamic: false, producers, content: output });
         started = true;
         break;
+      }
     }
   });
   if (current.length || started) out.push(current);
@@ -166,7 +180,12 @@ function expandParts(
     const quotedAny = segs.some((s) => s.quoted);
     if (text === '' && !quotedAny && !dynamic && split) continue; // unquoted empty expansion vanishes
     const glob = segs.some((s) => !s.quoted && /[*?[]/.test(s.text));
-    fields.push({ text, dynamic, glob });
+    const field: Field = { text, dynamic, glob };
+    const producers = segs.flatMap((s) => s.producers ?? []);
+    if (producers.length) field.producers = [...new Set(producers)];
+    const content = segs.find((s) => s.content !== undefined)?.content;
+    if (content !== undefined && segs.length === 1) field.content = content;
+    fields.push(field);
   }
   return fields;
 }

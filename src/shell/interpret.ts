@@ -1,7 +1,10 @@
 import type { Command, Pipeline, Redirect, Script, SimpleCommand } from './ast.js';
 import { expandToString, expandWord, type Field, type ShellState, type Substituter } from './expand.js';
+import { analyzeCode, codeSource, languageOf } from './languages.js';
 import { parse } from './parse.js';
-import { joinPath } from './paths.js';
+import { homeOf, joinPath } from './paths.js';
+import { planCommandRunner, planFind, planPackageRunner, planParallel, planSsh, planSu, planXargs, xargsItems } from './runners.js';
+import { staticOutput } from './static-output.js';
 import { commandName, shellInvocation, unwrapOnce } from './wrappers.js';
 
 /** A redirection with its target expanded. */
@@ -25,15 +28,33 @@ export interface ExecutedCommand {
   wrapperOptions: string[];
   /** Working directory it would run in (after `cd` earlier on the line). */
   cwd: string;
+  /** The home directory where it runs (another one for `ssh user@host '...'`). */
+  home: string;
   redirects: ResolvedRedirect[];
-  /** How it was reached: `$( )`, `sh -c`, `eval`, `function name` ... (empty at top level). */
+  /** How it was reached: `$( )`, `sh -c`, `eval`, `function name`, `xargs`, `python3 -c` ... (empty at top level). */
   via: string[];
   /** The command whose output feeds this one's standard input through a pipe. */
   stdinFrom?: ExecutedCommand;
   /** Text fed to standard input by a here-string or heredoc. */
   stdinText?: Field;
   /** Shell invocation details when argv runs a shell. */
-  shell?: { readsStdin: boolean; options: string[]; command?: Field };
+  shell?: { readsStdin: boolean; options: string[]; command?: Field; script?: Field };
+  /** Runs in the background or as one element of a pipeline (alongside others). */
+  async: boolean;
+  /** A call of a function from inside itself. */
+  recursion?: boolean;
+  /** What it prints, when that is certain without running it. */
+  output?: string;
+  /** A glob describing the paths it prints (`find . -name .env`), when it prints paths. */
+  outputGlob?: { glob: string; dot: boolean };
+  /** Set when it runs on another machine (`ssh host '...'`): the host. */
+  remote?: string;
+  /** Interpreter code that forks in an unbounded loop. */
+  forkLoop?: boolean;
+  /** For commands derived from interpreter code: the API call behind it (`shutil.rmtree`). */
+  api?: string;
+  /** Variable assignments on the command (`CI=1 git push`), or alone (`BASH_ENV=`), as `NAME=value`. */
+  assignments: Field[];
 }
 
 /** What the interpreter found in a line: the commands it would run, and pieces it could not parse. */
@@ -56,10 +77,12 @@ export interface InterpretContext {
 const MAX_COMMANDS = 512;
 const MAX_DEPTH = 12;
 const MAX_LOOP_ITEMS = 32;
+const MAX_XARGS_ITEMS = 64;
 
 /**
  * Walk a parsed line statically and list every command it would run, following `cd`, variables,
- * functions, substitutions, wrappers, `sh -c` and `eval`. Pure and bounded; never runs anything.
+ * functions, substitutions, pipes of known text, wrappers, `sh -c`, `eval`, `xargs`, `find -exec`,
+ * `ssh`, and interpreter one-liners. Pure and bounded; never runs anything.
  */
 export function interpret(script: Script, context: InterpretContext): Interpretation {
   const vars = new Map<string, string>(Object.entries(context.env ?? {}));
@@ -68,7 +91,7 @@ export function interpret(script: Script, context: InterpretContext): Interpreta
   vars.set('PWD', context.cwd);
   const state: ShellState = { vars, unset: new Set(), cwd: context.cwd, home: context.home, positional: null, dirStack: [] };
   const walker = new Walker();
-  walker.script(script, state, []);
+  walker.script(script, state, { via: [], async: false });
   return { commands: walker.commands, unparseable: walker.unparseable, truncated: walker.truncated };
 }
 
@@ -80,14 +103,18 @@ function cloneState(state: ShellState): ShellState {
     home: state.home,
     positional: state.positional ? [...state.positional] : null,
     dirStack: [...state.dirStack],
+    remote: state.remote,
   };
 }
 
-/** Context of one walk step: the path of nesting and the pipe feeding it. */
+/** Context of one walk step: the path of nesting, the pipe feeding it, and whether it runs alongside others. */
 interface Step {
   via: string[];
+  async: boolean;
   stdinFrom?: ExecutedCommand;
 }
+
+const lit = (text: string): Field => ({ text, dynamic: false, glob: /[*?[]/.test(text) });
 
 class Walker {
   commands: ExecutedCommand[] = [];
@@ -96,33 +123,43 @@ class Walker {
   private functions = new Map<string, Command>();
   private callStack: string[] = [];
   private depth = 0;
+  /** Assignments of the simple command being recorded; taken by the first command it emits. */
+  private pendingAssignments: Field[] = [];
 
-  private readonly substitute: (via: string[]) => Substituter = (via) => (body, state) => {
-    const before = this.commands.length;
-    this.script(body, cloneState(state), [...via, '$( )']);
-    return staticOutput(this.commands.slice(before));
-  };
+  private substitute(step: Step): Substituter {
+    return (body, state) => {
+      const before = this.commands.length;
+      const via = [...step.via, '$( )'];
+      this.script(body, cloneState(state), { via, async: false });
+      const inner = this.commands.slice(before);
+      const producers = [...new Set(inner.filter((c) => c.argv.length).map((c) => commandName(c.argv[0].text)))];
+      const top = inner.filter((c) => c.via.length === via.length);
+      const last = top[top.length - 1];
+      return { output: last?.output, producers };
+    };
+  }
 
-  script(script: Script, state: ShellState, via: string[]): void {
+  script(script: Script, state: ShellState, step: Step): void {
     for (const item of script.items) {
       const s = item.background ? cloneState(state) : state;
-      for (const pipeline of [item.node.first, ...item.node.rest.map((r) => r.pipeline)]) this.pipeline(pipeline, s, via);
+      const itemStep = item.background ? { ...step, async: true } : step;
+      for (const pipeline of [item.node.first, ...item.node.rest.map((r) => r.pipeline)]) this.pipeline(pipeline, s, itemStep);
     }
   }
 
-  private pipeline(pipeline: Pipeline, state: ShellState, via: string[]): void {
+  private pipeline(pipeline: Pipeline, state: ShellState, step: Step): void {
     if (pipeline.commands.length === 1) {
-      this.command(pipeline.commands[0], state, { via });
+      this.command(pipeline.commands[0], state, step);
       return;
     }
     // Each element of a pipeline runs in a subshell: `cd` inside it does not last.
-    let upstream: ExecutedCommand | undefined;
-    for (const cmd of pipeline.commands) {
+    let upstream: ExecutedCommand | undefined = step.stdinFrom;
+    pipeline.commands.forEach((cmd, index) => {
       const before = this.commands.length;
-      this.command(cmd, cloneState(state), { via, stdinFrom: upstream });
-      const emitted = this.commands.slice(before).filter((c) => c.via.length === via.length);
+      this.command(cmd, cloneState(state), { via: step.via, async: true, stdinFrom: index === 0 ? step.stdinFrom : upstream });
+      const emitted = this.commands.slice(before).filter((c) => c.via.length === step.via.length);
       upstream = emitted[emitted.length - 1] ?? upstream;
-    }
+    });
   }
 
   private command(cmd: Command, state: ShellState, step: Step): void {
@@ -132,30 +169,30 @@ class Walker {
         this.simple(cmd, state, step);
         return;
       case 'subshell':
-        this.script(cmd.body, cloneState(state), step.via);
+        this.withStdin(step, () => this.script(cmd.body, cloneState(state), { ...step, stdinFrom: undefined }));
         this.redirects(cmd.redirects, state, step);
         return;
       case 'group':
-        this.withStdin(step, () => this.script(cmd.body, state, step.via));
+        this.withStdin(step, () => this.script(cmd.body, state, { ...step, stdinFrom: undefined }));
         this.redirects(cmd.redirects, state, step);
         return;
       case 'if':
         for (const clause of cmd.clauses) {
-          this.script(clause.cond, state, step.via);
-          this.script(clause.body, state, step.via);
+          this.script(clause.cond, state, step);
+          this.script(clause.body, state, step);
         }
-        if (cmd.elseBody) this.script(cmd.elseBody, state, step.via);
+        if (cmd.elseBody) this.script(cmd.elseBody, state, step);
         return;
       case 'loop':
-        this.script(cmd.cond, state, step.via);
-        this.script(cmd.body, state, step.via);
+        this.script(cmd.cond, state, step);
+        this.script(cmd.body, state, step);
         return;
       case 'for': {
         const items = cmd.items
-          ? cmd.items.flatMap((w) => expandWord(w, state, this.substitute(step.via)))
-          : (state.positional ?? []).slice(1).map((text) => ({ text, dynamic: false, glob: false }));
+          ? cmd.items.flatMap((w) => expandWord(w, state, this.substitute(step)))
+          : (state.positional ?? []).slice(1).map(lit);
         if (!cmd.variable) {
-          this.script(cmd.body, state, step.via);
+          this.script(cmd.body, state, step);
           return;
         }
         const values = items.length ? items.slice(0, MAX_LOOP_ITEMS) : [{ text: '', dynamic: true, glob: false }];
@@ -164,21 +201,25 @@ class Walker {
             state.vars.delete(cmd.variable);
             state.unset.delete(cmd.variable);
           } else state.vars.set(cmd.variable, item.text);
-          this.script(cmd.body, state, step.via);
+          this.script(cmd.body, state, step);
         }
         return;
       }
       case 'case':
-        expandWord(cmd.subject, state, this.substitute(step.via));
-        for (const arm of cmd.arms) this.script(arm.body, state, step.via);
+        expandWord(cmd.subject, state, this.substitute(step));
+        for (const arm of cmd.arms) this.script(arm.body, state, step);
         return;
       case 'function':
         this.functions.set(cmd.name, cmd.body);
+        // Defining a trap or line-editor hook function changes how the shell guards run: record it.
+        if (/^(TRAP[A-Z]+|accept-line|zle-line-init|zle-line-finish|command_not_found_handle|__agentfirewall\w*)$/.test(cmd.name)) {
+          this.emit([lit('function'), lit(cmd.name)], [[lit('function'), lit(cmd.name)]], [], state, [], step).api = 'function definition';
+        }
         return;
       case 'arith':
         return;
       case 'test':
-        for (const w of cmd.words) expandWord(w, state, this.substitute(step.via));
+        for (const w of cmd.words) expandWord(w, state, this.substitute(step));
         return;
     }
   }
@@ -192,16 +233,16 @@ class Walker {
   }
 
   private redirects(redirects: Redirect[], state: ShellState, step: Step): ResolvedRedirect[] {
-    const sub = this.substitute(step.via);
+    const sub = this.substitute(step);
     return redirects.map((r) => {
       const target = expandToString(r.target, state, sub);
-      const text = r.op === '<<<' ? target : r.body ? expandToString(r.body, state, sub) : undefined;
+      const text = r.op === '<<<' ? { ...target, text: `${target.text}\n` } : r.body ? expandToString(r.body, state, sub) : undefined;
       return { op: r.op, fd: r.fd, target, text };
     });
   }
 
   private simple(cmd: SimpleCommand, state: ShellState, step: Step): void {
-    const sub = this.substitute(step.via);
+    const sub = this.substitute(step);
     const prefix = new Map<string, Field>();
     for (const a of cmd.assigns) {
       const value: Field = a.array
@@ -215,28 +256,31 @@ class Walker {
     if (argv.length === 0) {
       // Assignments alone change the shell's variables.
       for (const [name, value] of prefix) setVar(state, name, value);
-      if (redirects.length) this.emit([], [], [], state, redirects, step);
+      this.emit([], [[]], [], state, redirects, step, state.cwd, [], assignmentsOf(prefix));
       return;
     }
     const name = argv[0].text;
-    if (!argv[0].dynamic && this.functions.has(name) && !this.callStack.includes(name) && this.callStack.length < MAX_DEPTH) {
+    const layers: Field[][] = [argv];
+    if (!argv[0].dynamic && this.functions.has(name)) {
+      if (this.callStack.includes(name) || this.callStack.length >= MAX_DEPTH) {
+        // A function calling itself: recorded, not followed (fork bombs are recognised from this).
+        const call = this.emit(argv, layers, [], state, redirects, step);
+        call.recursion = this.callStack.includes(name);
+        return;
+      }
       const body = this.functions.get(name)!;
       const saved = state.positional;
       state.positional = [name, ...argv.slice(1).map((f) => f.text)];
       this.callStack.push(name);
-      this.withStdin(step, () => this.command(body, state, { via: [...step.via, `function ${name}`], stdinFrom: step.stdinFrom }));
+      this.withStdin(step, () => this.command(body, state, { ...step, via: [...step.via, `function ${name}`] }));
       this.callStack.pop();
       state.positional = saved;
-      // Still record the call itself, so rules can see recursion (fork bombs).
-      this.emit(argv, [argv], [], state, redirects, step);
-      return;
-    }
-    if (this.callStack.includes(name)) {
-      this.emit(argv, [argv], [], state, redirects, step);
+      this.emit(argv, layers, [], state, redirects, step);
       return;
     }
     this.builtinEffects(argv, state);
-    this.run(argv, state, redirects, step, [argv], [], []);
+    this.pendingAssignments = assignmentsOf(prefix);
+    this.run(argv, state, redirects, step, layers, [], []);
   }
 
   /** Changes that builtins make to the shell itself: cd, pushd, popd, export, unset, set --. */
@@ -262,7 +306,7 @@ class Walker {
         break;
       case 'popd': {
         const top = state.dirStack.pop();
-        if (top) chdir({ text: top, dynamic: false, glob: false });
+        if (top) chdir(lit(top));
         break;
       }
       case 'export':
@@ -287,7 +331,7 @@ class Walker {
     }
   }
 
-  /** Record a command, peeling wrappers and following `sh -c` and `eval` into the text they run. */
+  /** Record a command, peeling wrappers and following whatever it runs in turn. */
   private run(
     argv: Field[], state: ShellState, redirects: ResolvedRedirect[], step: Step,
     layers: Field[][], wrappers: string[], wrapperOptions: string[],
@@ -302,7 +346,7 @@ class Walker {
       if (u.chdir) cwd = joinPath(cwd, u.chdir);
       if (u.splitString !== undefined) {
         const text = [u.splitString, ...u.inner.map((f) => quoteForShell(f.text))].join(' ');
-        this.emit(current, [...layers], [...wrappers], state, redirects, step, cwd);
+        this.emit(current, [...layers], [...wrappers], state, redirects, step, cwd, wrapperOptions);
         this.nested(text, `${u.wrapper} -S`, state, step, null);
         return;
       }
@@ -317,19 +361,175 @@ class Walker {
     const name = commandName(current[0].text);
     const emitted = this.emit(current, layers, wrappers, state, redirects, step, cwd, wrapperOptions);
     const runState = cwd === state.cwd ? state : { ...cloneState(state), cwd };
-    if (name === 'eval' && !current[0].dynamic) {
-      const text = current.slice(1).map((f) => f.text).join(' ');
-      if (current.slice(1).some((f) => f.dynamic)) return;
-      this.nested(text, 'eval', runState, step, undefined, true);
+    if (current[0].dynamic) return;
+    const args = current.slice(1);
+    const texts = args.map((f) => f.text);
+    const stdin = stdinOf(emitted);
+    const inner: Step = { ...step, stdinFrom: emitted.stdinFrom };
+
+    if (name === 'eval') {
+      if (args.some((f) => f.dynamic)) return;
+      this.nested(texts.join(' '), 'eval', runState, inner, undefined, true);
+      return;
+    }
+    if (name === 'source' || name === '.') {
+      const file = args[0];
+      const text = file?.content ?? (file && /^\/dev\/(stdin|fd\/0)$/.test(file.text) ? stdin : undefined);
+      if (text !== undefined) this.nested(text, name, runState, inner, undefined, true);
       return;
     }
     const shell = shellInvocation(current);
     if (shell) {
-      emitted.shell = { readsStdin: shell.readsStdin, options: shell.options, command: shell.command };
-      if (shell.command && !shell.command.dynamic) {
-        this.nested(shell.command.text, `${shell.shell} -c`, runState, step, shell.positional);
+      const script = shell.script !== undefined ? args.find((f) => f.text === shell.script) : undefined;
+      emitted.shell = { readsStdin: shell.readsStdin || /^\/dev\/(stdin|fd\/0)$|^-$/.test(shell.script ?? ''), options: shell.options, command: shell.command, script };
+      if (shell.command && !shell.command.dynamic) this.nested(shell.command.text, `${shell.shell} -c`, runState, inner, shell.positional);
+      else if (emitted.shell.readsStdin && stdin !== undefined) this.nested(stdin, `${shell.shell} (stdin)`, runState, inner, shell.positional);
+      else if (script?.content !== undefined) this.nested(script.content, shell.shell, runState, inner, shell.positional);
+      return;
+    }
+    const lang = languageOf(name);
+    if (lang) {
+      const source = codeSource(name, lang, texts);
+      const code = source.code ?? (source.readsStdin && !source.script ? stdin : undefined);
+      if (code !== undefined) this.code(lang, name, code, runState, inner);
+      return;
+    }
+    switch (name) {
+      case 'su': {
+        const plan = planSu(texts);
+        if (plan.command) {
+          const home = homeOf(plan.user, state.home);
+          this.nested(plan.command, 'su -c', { ...cloneState(runState), home }, inner, null);
+        }
+        return;
+      }
+      case 'script':
+      case 'flock':
+      case 'watch': {
+        const plan = planCommandRunner(name, texts);
+        if (plan?.shellText !== undefined) this.nested(plan.shellText, name, runState, inner, null);
+        else if (plan?.argv) this.derived(plan.argv.map(lit), runState, inner, name);
+        return;
+      }
+      case 'npx':
+      case 'bunx':
+      case 'pnpx':
+      case 'pnpm':
+      case 'yarn':
+      case 'npm': {
+        const plan = planPackageRunner(name, texts);
+        if (plan?.shellText !== undefined) this.nested(plan.shellText, name, runState, inner, null);
+        else if (plan?.argv) this.derived(plan.argv.map(lit), runState, inner, name);
+        return;
+      }
+      case 'xargs':
+        this.xargs(texts, emitted, runState, inner);
+        return;
+      case 'find': {
+        const plan = planFind(texts, (p) => joinPath(cwd, p));
+        const targetFields = plan.targets.map((t) => ({ ...lit(t.glob), glob: true, dotGlob: t.dot }) as Field);
+        if (plan.deletes) this.derived([lit('rm'), lit('-r'), ...targetFields], runState, inner, 'find -delete');
+        for (const exec of plan.execs) {
+          const words = exec.flatMap((w) => (w === '{}' ? targetFields : [lit(w)]));
+          this.derived(words, runState, inner, 'find -exec');
+        }
+        if (plan.prints && plan.targets.length === 1) emitted.outputGlob = plan.targets[0];
+        return;
+      }
+      case 'parallel': {
+        const plan = planParallel(texts);
+        for (const argvText of plan?.commands.slice(0, MAX_XARGS_ITEMS) ?? []) this.derived(argvText.map(lit), runState, inner, 'parallel');
+        return;
+      }
+      case 'ssh': {
+        const plan = planSsh(texts);
+        if (plan?.command) {
+          const user = plan.user ?? (state.home.split('/').pop() || 'root');
+          const home = homeOf(user, state.home);
+          const remote: ShellState = { vars: new Map([['HOME', home], ['IFS', ' \t\n'], ['PWD', home]]), unset: new Set(), cwd: home, home, positional: null, dirStack: [], remote: plan.host };
+          this.nested(plan.command, `ssh ${plan.host}`, remote, { ...inner, stdinFrom: undefined }, null);
+        }
+        return;
+      }
+      case 'git':
+        this.gitAlias(texts, runState, inner);
+        return;
+    }
+  }
+
+  /** `git -c alias.x='!cmd' x`: an inline alias runs its text. */
+  private gitAlias(args: string[], state: ShellState, step: Step): void {
+    const aliases = new Map<string, string>();
+    let i = 0;
+    for (; i < args.length; i++) {
+      const a = args[i];
+      if (a === '-c') {
+        const m = /^alias\.([^=]+)=(.*)$/s.exec(args[i + 1] ?? '');
+        if (m) aliases.set(m[1], m[2]);
+        i++;
+      } else if (a === '-C' || a === '--git-dir' || a === '--work-tree' || a === '--namespace') i++;
+      else if (!a.startsWith('-')) break;
+    }
+    const alias = aliases.get(args[i] ?? '');
+    if (alias === undefined) return;
+    const rest = args.slice(i + 1).map(quoteForShell).join(' ');
+    if (alias.startsWith('!')) this.nested(`${alias.slice(1)} ${rest}`, 'git alias', state, step, null);
+    else this.nested(`git ${alias} ${rest}`, 'git alias', state, step, null);
+  }
+
+  private xargs(args: string[], emitted: ExecutedCommand, state: ShellState, step: Step): void {
+    const plan = planXargs(args);
+    const input = plan.fromFile ? undefined : stdinOf(emitted);
+    const upstreamGlob = emitted.stdinFrom?.outputGlob;
+    const template = plan.command.map(lit);
+    if (input !== undefined) {
+      const items = xargsItems(input, plan.delimiter).slice(0, MAX_XARGS_ITEMS);
+      if (plan.replace) for (const item of items) this.derived(plan.command.map((w) => lit(w.split(plan.replace!).join(item))), state, step, 'xargs');
+      else this.derived([...template, ...items.map(lit)], state, step, 'xargs');
+      return;
+    }
+    // Unknown input: one unknown argument, shaped like the paths the upstream command prints, if known.
+    const unknown: Field = upstreamGlob ? ({ ...lit(upstreamGlob.glob), glob: true, dotGlob: upstreamGlob.dot } as Field) : { text: '', dynamic: true, glob: false };
+    const words = plan.replace ? plan.command.map((w) => (w.includes(plan.replace!) ? unknown : lit(w))) : [...template, unknown];
+    this.derived(words, state, step, 'xargs');
+  }
+
+  /** Interpreter code: shell-outs become nested commands; deletes and writes become `rm` and `tee`. */
+  private code(lang: ReturnType<typeof languageOf> & string, program: string, code: string, state: ShellState, step: Step): void {
+    const label = `${program} code`;
+    const effects = analyzeCode(lang, code, { home: state.home, cwd: state.cwd });
+    for (const line of effects.shellLines) this.nested(line, label, state, step, null);
+    for (const argv of effects.argvs) this.derived(argv.map(lit), state, step, label);
+    for (const d of effects.deletes) {
+      const c = this.derived([lit('rm'), lit(d.recursive ? '-rf' : '-f'), { ...lit(d.path), glob: false }], state, step, label);
+      if (c) c.api = d.api;
+    }
+    for (const w of effects.writes) {
+      const c = this.derived([lit('tee'), { ...lit(w.path), glob: false }], state, step, label);
+      if (c) c.api = w.api;
+    }
+    if (effects.forkLoop) {
+      const c = this.derived([lit(program)], state, step, label);
+      if (c) {
+        c.forkLoop = true;
+        c.api = 'fork';
       }
     }
+  }
+
+  /** Record (and follow) a command that another command runs from its arguments. */
+  private derived(argv: Field[], state: ShellState, step: Step, label: string): ExecutedCommand | undefined {
+    if (argv.length === 0) return undefined;
+    if (this.depth >= MAX_DEPTH) {
+      this.truncated = true;
+      return undefined;
+    }
+    this.depth++;
+    const before = this.commands.length;
+    this.builtinEffects(argv, cloneState(state));
+    this.run(argv, state, [], { ...step, via: [...step.via, label] }, [argv], [], []);
+    this.depth--;
+    return this.commands[before];
   }
 
   /** Parse and walk text that a command runs as shell code. */
@@ -346,23 +546,40 @@ class Walker {
     this.depth++;
     const s = sameShell ? state : cloneState(state);
     if (positional !== undefined) s.positional = positional;
-    this.withStdin(step, () => this.script(parsed.script, s, [...step.via, label]));
+    this.withStdin(step, () => this.script(parsed.script, s, { via: [...step.via, label], async: step.async }));
     this.depth--;
   }
 
   private emit(
     argv: Field[], layers: Field[][], wrappers: string[], state: ShellState, redirects: ResolvedRedirect[],
-    step: Step, cwd = state.cwd, wrapperOptions: string[] = [],
+    step: Step, cwd = state.cwd, wrapperOptions: string[] = [], assignments: Field[] = [],
   ): ExecutedCommand {
     const stdinRedirect = redirects.find((r) => r.op === '<<<' || r.op === '<<' || r.op === '<<-');
+    const own = assignments.length ? assignments : this.pendingAssignments;
+    this.pendingAssignments = [];
     const command: ExecutedCommand = {
-      argv, layers, wrappers, wrapperOptions, cwd, redirects, via: step.via, stdinFrom: step.stdinFrom,
-      stdinText: stdinRedirect?.text,
+      argv, layers, wrappers, wrapperOptions, cwd, home: state.home, redirects, via: step.via,
+      stdinFrom: step.stdinFrom, stdinText: stdinRedirect?.text, async: step.async, assignments: own,
     };
+    if (state.remote) command.remote = state.remote;
+    if (argv.length && !argv.some((f) => f.dynamic)) {
+      const output = staticOutput(commandName(argv[0].text), argv.slice(1).map((f) => f.text), cwd, stdinOf(command));
+      if (output !== undefined) command.output = output;
+    }
     if (this.commands.length >= MAX_COMMANDS) this.truncated = true;
     else this.commands.push(command);
     return command;
   }
+}
+
+/** Text arriving on a command's standard input, when it is known. */
+function stdinOf(command: ExecutedCommand): string | undefined {
+  if (command.stdinText) return command.stdinText.dynamic ? undefined : command.stdinText.text;
+  return command.stdinFrom?.output;
+}
+
+function assignmentsOf(prefix: Map<string, Field>): Field[] {
+  return [...prefix].map(([name, value]) => ({ ...value, text: `${name}=${value.text}`, glob: false }));
 }
 
 function setVar(state: ShellState, name: string, value: Field): void {
@@ -381,67 +598,3 @@ export function quoteForShell(text: string): string {
   return `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
-/**
- * The output of a substitution when it is certain without running anything: `echo`, `printf` with a
- * literal format, `pwd`, `dirname`, `basename`. Anything else is unknown.
- */
-function staticOutput(commands: ExecutedCommand[]): string | undefined {
-  const top = commands.filter((c) => !c.via.includes('$( )') || c === commands[0]);
-  if (top.length !== 1) return undefined;
-  const c = top[0];
-  if (c.argv.some((f) => f.dynamic) || c.argv.length === 0 || c.stdinFrom) return undefined;
-  const name = commandName(c.argv[0].text);
-  const args = c.argv.slice(1).map((f) => f.text);
-  switch (name) {
-    case 'echo': {
-      const words = [...args];
-      let newline = true;
-      while (words[0] && /^-[neE]+$/.test(words[0])) {
-        if (words[0].includes('n')) newline = false;
-        words.shift();
-      }
-      return words.join(' ') + (newline ? '\n' : '');
-    }
-    case 'printf': {
-      const rest = args[0] === '--' ? args.slice(1) : args;
-      if (rest.length === 0) return undefined;
-      return formatPrintf(rest[0], rest.slice(1));
-    }
-    case 'pwd':
-      return c.cwd + '\n';
-    case 'dirname':
-      if (args.length !== 1) return undefined;
-      return dirnameOf(args[0]) + '\n';
-    case 'basename':
-      if (args.length < 1) return undefined;
-      return args[0].replace(/\/+$/, '').split('/').pop() + '\n';
-    default:
-      return undefined;
-  }
-}
-
-function dirnameOf(path: string): string {
-  const trimmed = path.replace(/\/+$/, '');
-  const i = trimmed.lastIndexOf('/');
-  if (i < 0) return '.';
-  if (i === 0) return '/';
-  return trimmed.slice(0, i);
-}
-
-/** printf with `%s`, `%b`, `%d`, `%q` and escapes: enough to tell what a substitution prints. */
-function formatPrintf(format: string, args: string[]): string | undefined {
-  const escape = (s: string) =>
-    s.replace(/\\(n|t|\\|0[0-7]{0,3}|[0-7]{1,3})/g, (_, e: string) =>
-      e === 'n' ? '\n' : e === 't' ? '\t' : e === '\\' ? '\\' : String.fromCharCode(parseInt(e, 8)));
-  let out = '';
-  let i = 0;
-  let guard = 0;
-  do {
-    out += escape(format).replace(/%(%|s|b|d|q)/g, (_, k: string) => {
-      if (k === '%') return '%';
-      const v = args[i++] ?? '';
-      return k === 'b' ? escape(v) : v;
-    });
-  } while (i < args.length && /%[sbdq]/.test(format) && ++guard < 64);
-  return out;
-}

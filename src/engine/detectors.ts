@@ -1,0 +1,305 @@
+import type { ExecutedCommand } from '../shell/interpret.js';
+import { basename, isWithin } from '../shell/paths.js';
+import { commandName } from '../shell/wrappers.js';
+import { effectsOf, type Effect, type Target } from './effects.js';
+
+/** What a detector sees of one executed command. */
+export interface CommandFacts {
+  command: ExecutedCommand;
+  effects: Effect[];
+}
+
+/** Where the command runs, for judging paths. */
+export interface DetectorContext {
+  /** The directory holding `.agentfirewall/`; null for commands that run on another machine. */
+  projectDir: string | null;
+  /** The home directory where the command runs. */
+  home: string;
+}
+
+/** One thing a detector found. */
+export interface Finding {
+  reason: string;
+  subject: string;
+}
+
+/** A built-in semantic matcher, named in rules as `detect: <name>`. */
+export interface Detector {
+  name: string;
+  description: string;
+  find(facts: CommandFacts, ctx: DetectorContext): Finding[];
+}
+
+const SYSTEM_DIRS = ['/bin', '/boot', '/dev', '/etc', '/lib', '/lib32', '/lib64', '/libx32', '/media', '/mnt', '/opt', '/proc', '/run', '/sbin', '/snap', '/srv', '/sys', '/usr', '/var'];
+const HOME_PROBES = ['Documents', 'src', 'Downloads', '.config', '.ssh', '.bashrc'];
+const PROJECT_PROBES = ['src', 'dist', 'package.json', 'README.md', 'node_modules', 'lib'];
+const RC_FILES = ['.bashrc', '.bash_profile', '.bash_login', '.profile', '.zshrc', '.zshenv', '.zprofile', '.zlogin'];
+
+const reCache = new Map<string, RegExp>();
+
+/** An anchored regular expression for a bash glob over a path. Without `dot`, wildcards skip hidden names. */
+export function globRegExp(glob: string, dot: boolean): RegExp {
+  const key = `${dot ? 1 : 0}${glob}`;
+  let re = reCache.get(key);
+  if (re) return re;
+  let out = '';
+  const segmentStart = (i: number) => i === 0 || glob[i - 1] === '/';
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i];
+    if (c === '*' && glob[i + 1] === '*' && segmentStart(i) && (glob[i + 2] === '/' || i + 2 === glob.length)) {
+      out += glob[i + 2] === '/' ? '(?:[^/]+/)*' : '.*';
+      i += glob[i + 2] === '/' ? 2 : 1;
+    } else if (c === '*') out += segmentStart(i) && !dot ? '(?:[^/.][^/]*)?' : '[^/]*';
+    else if (c === '?') out += segmentStart(i) && !dot ? '[^/.]' : '[^/]';
+    else if (c === '[') {
+      const end = glob.indexOf(']', i + 2);
+      if (end < 0) out += '\\[';
+      else {
+        let body = glob.slice(i + 1, end).replace(/\\/g, '\\\\');
+        if (body.startsWith('!')) body = `^${body.slice(1)}`;
+        out += segmentStart(i) && !dot ? `(?![.])[${body}]` : `[${body}]`;
+        i = end;
+      }
+    } else out += c.replace(/[.+^${}()|\\]/g, '\\$&');
+  }
+  re = new RegExp(`^${out}$`);
+  if (reCache.size < 500) reCache.set(key, re);
+  return re;
+}
+
+/** Does a target (a path or a glob) name `path`? */
+function names(t: Target, path: string): boolean {
+  return t.glob ? globRegExp(t.path, t.dot).test(path) : t.path === path;
+}
+
+/** The parents of a path, nearest first, without `/`. */
+function ancestors(path: string): string[] {
+  const out: string[] = [];
+  for (let p = path; p.lastIndexOf('/') > 0; ) {
+    p = p.slice(0, p.lastIndexOf('/'));
+    out.push(p);
+  }
+  return out;
+}
+
+/** A glob that matches several ordinary entries of `dir` deletes (nearly) everything in it. */
+function coversContents(t: Target, dir: string, probes: string[]): boolean {
+  if (!t.glob) return false;
+  const base = dir === '/' ? '' : dir;
+  return probes.filter((p) => names(t, `${base}/${p}`)).length >= 2;
+}
+
+function isOtherHome(path: string): boolean {
+  return /^\/home\/[^/]+$/.test(path) || path === '/root' || /^\/Users\/[^/]+$/.test(path);
+}
+
+/** Deletions that remove a directory tree (recursive delete, or moving it away). */
+function treeRemovals(facts: CommandFacts): Target[] {
+  return facts.effects.flatMap((e) => (e.kind === 'delete' && e.recursive) || e.kind === 'move' ? [e.target] : []);
+}
+
+/** Anything that removes or changes a path: delete, move, write, chmod. */
+function touched(facts: CommandFacts): { target: Target; what: string }[] {
+  return facts.effects.flatMap((e) => {
+    if (e.kind === 'delete' || e.kind === 'move') return [{ target: e.target, what: e.kind === 'move' ? 'moves' : 'deletes' }];
+    if (e.kind === 'write') return [{ target: e.target, what: 'writes' }];
+    return [];
+  });
+}
+
+const subjectOf = (facts: CommandFacts) => facts.command.argv.map((f) => f.text).join(' ') || facts.command.assignments.map((f) => f.text).join(' ');
+
+const finding = (facts: CommandFacts, reason: string): Finding => ({ reason, subject: subjectOf(facts) });
+
+const DOWNLOADERS = new Set(['curl', 'wget', 'fetch', 'http', 'https', 'xh', 'aria2c', 'lynx', 'links', 'httpie']);
+
+function downloaded(command: ExecutedCommand | undefined, depth = 0): boolean {
+  if (!command || depth > 16) return false;
+  if (command.argv.length && DOWNLOADERS.has(commandName(command.argv[0].text))) return true;
+  if (command.argv.some((f) => f.producers?.some((p) => DOWNLOADERS.has(p)))) return true;
+  if (command.stdinText?.producers?.some((p) => DOWNLOADERS.has(p))) return true;
+  return downloaded(command.stdinFrom, depth + 1);
+}
+
+const fromNetwork = (field: { producers?: string[] } | undefined) => field?.producers?.some((p) => DOWNLOADERS.has(p)) === true;
+
+/** Does this command execute text as code (a shell, `source`, `eval`, an interpreter)? Returns how it gets the code. */
+function codeRunner(c: ExecutedCommand): 'stdin' | 'argument' | null {
+  if (c.argv.length === 0 || c.argv[0].dynamic) return null;
+  const name = commandName(c.argv[0].text);
+  if (c.shell) return c.shell.command ? 'argument' : c.shell.readsStdin ? 'stdin' : c.shell.script ? 'argument' : null;
+  if (name === 'eval') return 'argument';
+  if (name === 'source' || name === '.') return /^\/dev\/(stdin|fd\/0)$/.test(c.argv[1]?.text ?? '') ? 'stdin' : 'argument';
+  if (/^(python[\d.]*|node|nodejs|perl|ruby|php[\d.]*|deno|bun)$/.test(name)) {
+    const args = c.argv.slice(1).map((f) => f.text);
+    const inline = args.findIndex((a) => /^-(c|e|E|r|p|-eval|-print)$/.test(a) || /^-[a-zA-Z]*[ceE]$/.test(a));
+    if (inline >= 0) return 'argument';
+    return args.some((a) => !a.startsWith('-')) && !args.includes('-') ? null : 'stdin';
+  }
+  return null;
+}
+
+/** The built-in detectors, by name. Rules use them with `detect: <name>`. */
+export const DETECTORS: readonly Detector[] = [
+  {
+    name: 'rm-root',
+    description: 'recursive delete (or move) of / or of every top-level directory',
+    find: (facts) =>
+      treeRemovals(facts)
+        .filter((t) => names(t, '/') || SYSTEM_DIRS.filter((d) => names(t, d)).length >= 3)
+        .map(() => finding(facts, 'recursive delete of the root directory')),
+  },
+  {
+    name: 'rm-system',
+    description: 'recursive delete (or move) of a top-level system directory such as /etc, /usr or /var',
+    find: (facts) =>
+      treeRemovals(facts).flatMap((t) => {
+        const hit = SYSTEM_DIRS.filter((d) => names(t, d));
+        return hit.length ? [finding(facts, `recursive delete of ${hit.join(', ')}`)] : [];
+      }),
+  },
+  {
+    name: 'rm-home',
+    description: 'recursive delete (or move) of a home directory, its parent, or everything in it',
+    find: (facts, ctx) =>
+      treeRemovals(facts).flatMap((t) => {
+        const home = ctx.home;
+        const hit =
+          names(t, home) || ancestors(home).some((a) => names(t, a)) || (!t.glob && isOtherHome(t.path)) ||
+          (t.glob && (names(t, '/home/someone') || names(t, '/root'))) || coversContents(t, home, HOME_PROBES);
+        return hit ? [finding(facts, `recursive delete of the home directory (${t.path})`)] : [];
+      }),
+  },
+  {
+    name: 'rm-project',
+    description: 'recursive delete (or move) of the project root, a parent of it, or everything in it',
+    find: (facts, ctx) => {
+      const project = ctx.projectDir;
+      if (!project) return [];
+      return treeRemovals(facts).flatMap((t) => {
+        const hit = names(t, project) || ancestors(project).some((a) => names(t, a)) || coversContents(t, project, PROJECT_PROBES);
+        return hit ? [finding(facts, `recursive delete of the project root (${t.path})`)] : [];
+      });
+    },
+  },
+  {
+    name: 'git-dir',
+    description: 'deleting, moving or overwriting anything in .git (also through a glob that includes it)',
+    find: (facts, ctx) =>
+      touched(facts).flatMap(({ target: t, what }) => {
+        const inGit = t.glob
+          ? (ctx.projectDir !== null && (names(t, `${ctx.projectDir}/.git`) || names(t, `${ctx.projectDir}/.git/HEAD`))) || /(^|\/)\.git(\/|$)/.test(t.path)
+          : t.path.split('/').includes('.git');
+        return inGit ? [finding(facts, `${what} repository metadata in .git (${t.path})`)] : [];
+      }),
+  },
+  {
+    name: 'env-file',
+    description: 'writing, truncating, linking over, moving or deleting .env or .env.* at any depth',
+    find: (facts) =>
+      touched(facts).flatMap(({ target: t, what }) => {
+        const base = basename(t.path);
+        const dir = t.path.slice(0, t.path.length - base.length);
+        const hit = t.glob ? ['.env', '.env.local', '.env.production'].some((n) => names(t, `${dir}${n}`)) || /\.env(\.[^/]*)?$/.test(t.path) : /^\.env(\..+)?$/.test(base);
+        return hit ? [finding(facts, `${what} a secrets file (${t.path})`)] : [];
+      }),
+  },
+  {
+    name: 'ssh-dir',
+    description: 'writing, moving or deleting anything in ~/.ssh',
+    find: (facts, ctx) =>
+      touched(facts).flatMap(({ target: t, what }) => {
+        const dirs = [`${ctx.home}/.ssh`];
+        const hit = dirs.some((d) => (t.glob ? names(t, d) || names(t, `${d}/id_ed25519`) || names(t, `${d}/authorized_keys`) : isWithin(t.path, d))) || /^\/(home\/[^/]+|root)\/\.ssh(\/|$)/.test(t.path);
+        return hit ? [finding(facts, `${what} SSH keys or config (${t.path})`)] : [];
+      }),
+  },
+  {
+    name: 'rc-files',
+    description: "writing or deleting the shell's startup files (where the shell guards are installed)",
+    find: (facts, ctx) =>
+      touched(facts).flatMap(({ target: t, what }) => {
+        const hit = RC_FILES.some((f) => names(t, `${ctx.home}/${f}`)) || /^\/etc\/(bash\.bashrc|profile|zsh\/.*)$/.test(t.path);
+        return hit ? [finding(facts, `${what} a shell startup file (${t.path})`)] : [];
+      }),
+  },
+  {
+    name: 'push-force',
+    description: 'git push that overwrites remote history: -f, --force, +refspec, --mirror',
+    find: (facts) => facts.effects.filter((e) => e.kind === 'git' && e.op === 'push-force').map(() => finding(facts, 'a force push overwrites history on the remote')),
+  },
+  {
+    name: 'reset-hard',
+    description: 'git reset --hard, which discards uncommitted work',
+    find: (facts) => facts.effects.filter((e) => e.kind === 'git' && e.op === 'reset-hard').map(() => finding(facts, 'git reset --hard discards uncommitted work')),
+  },
+  {
+    name: 'clean-force',
+    description: 'git clean -f, which deletes untracked files',
+    find: (facts) => facts.effects.filter((e) => e.kind === 'git' && e.op === 'clean-force').map(() => finding(facts, 'git clean -f deletes untracked files')),
+  },
+  {
+    name: 'disk-wipe',
+    description: 'formatting, partitioning, wiping or writing raw data to a disk device',
+    find: (facts) => facts.effects.flatMap((e) => (e.kind === 'disk' ? [finding(facts, `destroys the data on ${e.device}`)] : [])),
+  },
+  {
+    name: 'chmod-world-writable',
+    description: 'recursive chmod that makes files writable by everyone (777, a+rwx, o+w ...)',
+    find: (facts) =>
+      facts.effects.flatMap((e) => (e.kind === 'chmod' && e.recursive && grantsOtherWrite(e.mode) ? [finding(facts, `recursive chmod ${e.mode} makes ${e.target.path} writable by everyone`)] : [])),
+  },
+  {
+    name: 'sigkill',
+    description: 'sending SIGKILL (kill -9, -KILL, -s KILL, pkill/killall -9)',
+    find: (facts) => facts.effects.filter((e) => e.kind === 'signal').map(() => finding(facts, 'SIGKILL gives a process no chance to clean up')),
+  },
+  {
+    name: 'fork-bomb',
+    description: 'a function that starts copies of itself in the background or a pipeline, or a fork loop',
+    find: (facts) => {
+      const c = facts.command;
+      if (c.forkLoop) return [finding(facts, 'forks in an unbounded loop')];
+      return c.recursion && c.async ? [finding(facts, `function ${c.argv[0]?.text} starts copies of itself`)] : [];
+    },
+  },
+  {
+    name: 'download-exec',
+    description: 'code downloaded from the network handed to a shell or interpreter (curl | sh, sh <(curl), bash -c "$(curl)")',
+    find: (facts) => {
+      const c = facts.command;
+      const how = codeRunner(c);
+      if (!how) return [];
+      const viaStdin = how === 'stdin' && (downloaded(c.stdinFrom) || fromNetwork(c.stdinText));
+      const viaArgument = c.argv.slice(1).some(fromNetwork) || fromNetwork(c.shell?.command) || fromNetwork(c.shell?.script);
+      return viaStdin || viaArgument ? [finding(facts, 'runs code downloaded from the network without reading it')] : [];
+    },
+  },
+  {
+    name: 'hook-tampering',
+    description: 'switching off or going around the shell guards: traps, key bindings, BASH_ENV/ZDOTDIR, zsh -f, bash --posix, env -i',
+    find: (facts) => facts.effects.flatMap((e) => (e.kind === 'tamper' ? [finding(facts, `tampers with the shell guards: ${e.how}`)] : [])),
+  },
+];
+
+export const DETECTOR_NAMES: readonly string[] = DETECTORS.map((d) => d.name);
+
+const BY_NAME = new Map(DETECTORS.map((d) => [d.name, d]));
+
+export function detector(name: string): Detector | undefined {
+  return BY_NAME.get(name);
+}
+
+/** Does a chmod mode give write permission to others? (777, 0666, a+w, o=rwx, u=rwx,g=rwx,o=rwx ...) */
+export function grantsOtherWrite(mode: string): boolean {
+  if (/^[0-7]{1,4}$/.test(mode)) return (Number.parseInt(mode[mode.length - 1], 8) & 2) !== 0;
+  return mode.split(',').some((clause) => {
+    const m = /^([ugoa]*)([+=])([rwxXst]*)$/.exec(clause);
+    return m !== null && /[oa]/.test(m[1]) && m[3].includes('w');
+  });
+}
+
+/** Facts for every executed command (effects computed once). */
+export function factsOf(commands: readonly ExecutedCommand[]): CommandFacts[] {
+  return commands.map((command) => ({ command, effects: effectsOf(command) }));
+}

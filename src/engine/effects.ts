@@ -1,0 +1,434 @@
+import type { Field } from '../shell/expand.js';
+import type { ExecutedCommand } from '../shell/interpret.js';
+import { joinPath } from '../shell/paths.js';
+import { commandName } from '../shell/wrappers.js';
+import { OPTION_SPECS, resolveAbbreviation } from './options.js';
+
+/** A path an effect acts on: absolute, possibly a glob the shell (or `find`) would expand. */
+export interface Target {
+  path: string;
+  glob: boolean;
+  /** The glob matches hidden names too (`find` results). */
+  dot: boolean;
+}
+
+/** What a command does to the world, as far as the built-in rules care. */
+export type Effect =
+  | { kind: 'delete'; target: Target; recursive: boolean; how: string }
+  | { kind: 'move'; target: Target; to?: Target; how: string }
+  | { kind: 'write'; target: Target; how: string }
+  | { kind: 'chmod'; target: Target; mode: string; recursive: boolean; how: string }
+  | { kind: 'signal'; signal: string; how: string }
+  | { kind: 'git'; op: 'push-force' | 'reset-hard' | 'clean-force'; how: string }
+  | { kind: 'disk'; device: string; how: string }
+  | { kind: 'tamper'; how: string };
+
+const BLOCK_DEVICE = /^\/dev\/(sd[a-z]+\d*|hd[a-z]+\d*|vd[a-z]+\d*|xvd[a-z]+\d*|nvme\d+n\d+(p\d+)?|mmcblk\d+(p\d+)?|disk\d+(s\d+)?|rdisk\d+(s\d+)?|md\d+|dm-\d+|mapper\/.+|sr\d+|loop\d+)$/;
+const NOT_A_FILE = /^\/dev\/(null|zero|stdout|stderr|stdin|tty|full|random|urandom|fd\/\d+)$|^\/proc\/self\/fd\//;
+
+/** True for a whole-disk or partition device path. */
+export function isBlockDevice(path: string): boolean {
+  return BLOCK_DEVICE.test(path);
+}
+
+function target(field: Field, cwd: string): Target | null {
+  if (field.dynamic || field.text === '') return null;
+  return { path: joinPath(cwd, field.text), glob: field.glob, dot: field.dotGlob === true };
+}
+
+/** Split argv into options and operands (`--` ends options), with a command's value-taking options. */
+function operandsOf(args: Field[], valueShort = '', valueLong: string[] = []): { options: string[]; operands: Field[] } {
+  const options: string[] = [];
+  const operands: Field[] = [];
+  let done = false;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i].text;
+    if (done || a === '-' || !a.startsWith('-') || args[i].dynamic) {
+      operands.push(args[i]);
+      continue;
+    }
+    if (a === '--') {
+      done = true;
+      continue;
+    }
+    options.push(a);
+    if (a.startsWith('--')) {
+      if (!a.includes('=') && valueLong.includes(a.slice(2))) options.push(args[++i]?.text ?? '');
+    } else if (valueShort && valueShort.includes(a[a.length - 1]) && a.length === 2) options.push(args[++i]?.text ?? '');
+  }
+  return { options, operands };
+}
+
+function hasShort(options: string[], letter: string): boolean {
+  return options.some((o) => /^-[^-]/.test(o) && o.slice(1).includes(letter));
+}
+
+function hasLong(options: string[], names: string[], known?: string[]): boolean {
+  return options.some((o) => {
+    if (!o.startsWith('--')) return false;
+    const name = o.slice(2).split('=')[0];
+    const resolved = known ? resolveAbbreviation(name, { knownLong: known }) : name;
+    return names.includes(resolved);
+  });
+}
+
+const SIGKILL = /^(-)?(sig)?(kill|9)$/i;
+
+/** Every effect of one executed command. */
+export function effectsOf(command: ExecutedCommand): Effect[] {
+  const effects: Effect[] = [];
+  const cwd = command.cwd;
+  const how = command.api ?? command.argv.map((f) => f.text).join(' ');
+  // Redirections write their targets; onto a disk device they destroy it.
+  for (const r of command.redirects) {
+    if (!/^(>|>>|>\||&>|&>>|<>)$/.test(r.op) && !(r.op === '>&' && !/^\d+$|^-$/.test(r.target.text))) continue;
+    const t = target(r.target, cwd);
+    if (!t || NOT_A_FILE.test(t.path)) continue;
+    if (isBlockDevice(t.path)) effects.push({ kind: 'disk', device: t.path, how: `redirect ${r.op} ${t.path}` });
+    else effects.push({ kind: 'write', target: t, how: `redirect ${r.op} ${r.target.text}` });
+  }
+  tamperEffects(command, effects);
+  if (command.argv.length === 0 || command.argv[0].dynamic) return effects;
+  const name = commandName(command.argv[0].text);
+  const args = command.argv.slice(1);
+  const fromFind = command.via.some((v) => v === 'find -exec' || v === 'find -delete');
+  const push = (field: Field, make: (t: Target) => Effect | null) => {
+    const t = target(field, cwd);
+    if (t) {
+      const e = make(t);
+      if (e) effects.push(e);
+    }
+  };
+  switch (name) {
+    case 'rm':
+    case 'rimraf':
+    case 'srm':
+    case 'trash':
+    case 'trash-put':
+    case 'del': {
+      const { options, operands } = operandsOf(args);
+      const recursive = name !== 'rm' || hasShort(options, 'r') || hasShort(options, 'R') || hasLong(options, ['recursive'], OPTION_SPECS.rm.knownLong) || fromFind;
+      for (const f of operands) push(f, (t) => ({ kind: 'delete', target: t, recursive, how }));
+      break;
+    }
+    case 'unlink':
+    case 'rmdir':
+      for (const f of operandsOf(args).operands) push(f, (t) => ({ kind: 'delete', target: t, recursive: false, how }));
+      break;
+    case 'shred':
+    case 'wipe': {
+      const { options, operands } = operandsOf(args, 'ns', ['iterations', 'size', 'random-source']);
+      for (const f of operands) {
+        push(f, (t) => (isBlockDevice(t.path) ? { kind: 'disk', device: t.path, how } : { kind: 'write', target: t, how }));
+        if (hasShort(options, 'u') || hasLong(options, ['remove'])) push(f, (t) => ({ kind: 'delete', target: t, recursive: false, how }));
+      }
+      break;
+    }
+    case 'mv': {
+      const { options, operands } = operandsOf(args, 'tS', ['target-directory', 'suffix']);
+      const dirOpt = options.findIndex((o) => o === '-t' || o.startsWith('--target-directory'));
+      const dest = dirOpt >= 0 ? options[dirOpt + 1] ?? options[dirOpt].split('=')[1] : operands.length > 1 ? operands[operands.length - 1].text : undefined;
+      const sources = dirOpt >= 0 ? operands : operands.slice(0, -1);
+      const to = dest !== undefined ? { path: joinPath(cwd, dest), glob: false, dot: false } : undefined;
+      for (const f of sources) push(f, (t) => ({ kind: 'move', target: t, to, how }));
+      if (to) effects.push({ kind: 'write', target: to, how });
+      break;
+    }
+    case 'cp':
+    case 'install':
+    case 'ln': {
+      const { options, operands } = operandsOf(args, name === 'install' ? 'gmoStT' : 'St', ['target-directory', 'suffix', 'mode', 'owner', 'group']);
+      const dirOpt = options.findIndex((o) => o === '-t' || o.startsWith('--target-directory'));
+      if (dirOpt >= 0) {
+        const dir = options[dirOpt + 1] ?? options[dirOpt].split('=')[1] ?? '';
+        for (const f of operands) effects.push({ kind: 'write', target: { path: joinPath(joinPath(cwd, dir), f.text.split('/').pop() ?? ''), glob: false, dot: false }, how });
+      } else if (operands.length >= 2 || (name === 'ln' && operands.length === 1)) {
+        const dest = operands[operands.length - 1];
+        const sources = operands.slice(0, -1);
+        if (name === 'ln' && operands.length === 1) push(lit(operands[0].text.split('/').pop() ?? ''), (t) => ({ kind: 'write', target: t, how }));
+        else {
+          push(dest, (t) => ({ kind: 'write', target: t, how }));
+          // Into a directory: the file lands under it.
+          if (dest.text.endsWith('/') || sources.length > 1) for (const s of sources) push(lit(`${dest.text.replace(/\/$/, '')}/${s.text.split('/').pop()}`), (t) => ({ kind: 'write', target: t, how }));
+        }
+      }
+      break;
+    }
+    case 'rsync': {
+      const { options, operands } = operandsOf(args, 'eBfT', ['rsh', 'exclude', 'include', 'filter', 'rsync-path', 'chmod', 'chown', 'backup-dir', 'suffix', 'temp-dir', 'compare-dest', 'link-dest', 'copy-dest', 'partial-dir', 'files-from', 'exclude-from', 'include-from', 'log-file', 'password-file', 'bwlimit', 'timeout', 'max-size', 'min-size']);
+      const dest = operands[operands.length - 1];
+      if (operands.length >= 2 && !dest.text.includes(':')) {
+        push(dest, (t) => ({ kind: 'write', target: t, how }));
+        if (options.some((o) => /^--del(ete)?(-|$)/.test(o) || o === '--delete')) {
+          push(lit(`${dest.text.replace(/\/$/, '')}/*`), (t) => ({ kind: 'delete', target: { ...t, glob: true, dot: true }, recursive: true, how }));
+        }
+        if (options.includes('--remove-source-files')) for (const s of operands.slice(0, -1)) push(s, (t) => ({ kind: 'delete', target: t, recursive: false, how }));
+      }
+      break;
+    }
+    case 'tee': {
+      for (const f of operandsOf(args).operands) push(f, (t) => (NOT_A_FILE.test(t.path) ? null : isBlockDevice(t.path) ? { kind: 'disk', device: t.path, how } : { kind: 'write', target: t, how }));
+      break;
+    }
+    case 'truncate': {
+      for (const f of operandsOf(args, 'sr', ['size', 'reference']).operands) push(f, (t) => ({ kind: 'write', target: t, how }));
+      break;
+    }
+    case 'sed':
+    case 'perl': {
+      const inPlace = args.some((a) => /^-[a-zA-Z]*i/.test(a.text) || a.text.startsWith('--in-place'));
+      if (!inPlace) break;
+      const { options, operands } = operandsOf(args, name === 'sed' ? 'efl' : 'eEIMmlx', ['expression', 'file', 'line-length']);
+      const scriptGiven = options.some((o) => /^-[a-zA-Z]*[eEf]$/.test(o) || o.startsWith('--expression') || o.startsWith('--file'));
+      const files = scriptGiven ? operands : operands.slice(1);
+      for (const f of files) push(f, (t) => ({ kind: 'write', target: t, how }));
+      break;
+    }
+    case 'dd': {
+      for (const a of args) {
+        const m = /^of=(.+)$/.exec(a.text);
+        if (!m || a.dynamic) continue;
+        const path = joinPath(cwd, m[1]);
+        if (isBlockDevice(path)) effects.push({ kind: 'disk', device: path, how });
+        else if (!NOT_A_FILE.test(path)) effects.push({ kind: 'write', target: { path, glob: false, dot: false }, how });
+      }
+      break;
+    }
+    case 'curl':
+    case 'wget': {
+      const flags = name === 'curl' ? ['-o', '--output'] : ['-O', '--output-document'];
+      for (let i = 0; i < args.length; i++) {
+        const a = args[i].text;
+        const eq = a.indexOf('=');
+        const value = flags.includes(a) ? args[i + 1] : eq > 0 && flags.includes(a.slice(0, eq)) ? lit(a.slice(eq + 1)) : /^-[a-zA-Z]*O$/.test(a) && name === 'wget' ? args[i + 1] : undefined;
+        if (value && value.text !== '-') push(value, (t) => ({ kind: 'write', target: t, how }));
+      }
+      break;
+    }
+    case 'ssh-keygen': {
+      const texts = args.map((a) => a.text);
+      if (texts.some((t) => /^-[a-zA-Z]*[ylFBDHLQ]/.test(t) && !/^-[a-zA-Z]*[ftbNCm]$/.test(t))) break;
+      const f = texts.findIndex((t) => t === '-f');
+      if (f >= 0 && args[f + 1]) push(args[f + 1], (t) => ({ kind: 'write', target: t, how }));
+      else if (texts.includes('-R')) effects.push({ kind: 'write', target: { path: `${command.home}/.ssh/known_hosts`, glob: false, dot: false }, how });
+      else {
+        const type = texts[texts.indexOf('-t') + 1] ?? 'ed25519';
+        effects.push({ kind: 'write', target: { path: `${command.home}/.ssh/id_${texts.includes('-t') ? type : 'ed25519'}`, glob: false, dot: false }, how });
+      }
+      break;
+    }
+    case 'chmod': {
+      const { options, operands } = operandsOf(args, '', ['reference']);
+      if (options.some((o) => o.startsWith('--reference'))) break;
+      // A mode such as -w or -x looks like an option; chmod takes the first one that is not a known option.
+      const modeIndex = operands.length ? 0 : -1;
+      const modeFromOption = options.find((o) => /^-[rwxXst]+$/.test(o) && !/^-[Rvcf]+$/.test(o));
+      const mode = modeFromOption ?? (modeIndex >= 0 ? operands[0].text : '');
+      const files = modeFromOption ? operands : operands.slice(1);
+      const recursive = hasShort(options.filter((o) => o !== modeFromOption), 'R') || hasLong(options, ['recursive']) || fromFind;
+      for (const f of files) push(f, (t) => ({ kind: 'chmod', target: t, mode, recursive, how }));
+      break;
+    }
+    case 'kill':
+    case 'pkill':
+    case 'killall':
+    case 'skill': {
+      const texts = args.map((a) => a.text);
+      for (let i = 0; i < texts.length; i++) {
+        const a = texts[i];
+        let signal: string | undefined;
+        if (a === '-s' || a === '-n' || a === '--signal') signal = texts[i + 1];
+        else if (a.startsWith('--signal=')) signal = a.slice(9);
+        else if (/^-s\w+$/.test(a) && name === 'kill') signal = a.slice(2);
+        else if (/^-\w+$/.test(a)) signal = a.slice(1);
+        if (signal && SIGKILL.test(signal)) {
+          effects.push({ kind: 'signal', signal: 'KILL', how });
+          break;
+        }
+        if (a === '--') break;
+      }
+      break;
+    }
+    case 'git':
+      gitEffects(command, args, effects, how);
+      break;
+    case 'mkfs':
+    case 'mke2fs':
+    case 'mkswap':
+    case 'mkntfs':
+    case 'mkdosfs':
+    case 'mkexfatfs':
+    case 'blkdiscard':
+      for (const f of args) if (!f.dynamic && isBlockDevice(f.text)) effects.push({ kind: 'disk', device: f.text, how });
+      break;
+    case 'wipefs':
+      if (args.some((a) => /^-[a-zA-Z]*[ao]/.test(a.text) || a.text === '--all' || a.text.startsWith('--offset'))) {
+        for (const f of args) if (!f.dynamic && isBlockDevice(f.text)) effects.push({ kind: 'disk', device: f.text, how });
+      }
+      break;
+    case 'fdisk':
+    case 'cfdisk':
+    case 'gdisk':
+    case 'sfdisk':
+    case 'sgdisk':
+    case 'parted': {
+      const texts = args.map((a) => a.text);
+      const listing = texts.some((t) => /^(-l|--list|-p|--print|-d|--dump|-J|--json|-V|--verify|-i|--info|-v|print|-s\s*print)$/.test(t));
+      const destructive = name === 'parted' ? texts.some((t) => /^(mklabel|mktable|mkpart|mkpartfs|rm|resize|resizepart|rescue|set|name)$/.test(t)) || !texts.some((t) => !t.startsWith('-') && !isBlockDevice(t)) : !listing;
+      if (destructive && !(name === 'parted' && listing && !texts.some((t) => /^(mklabel|mktable|mkpart|rm|resizepart)$/.test(t)))) {
+        for (const t of texts) if (isBlockDevice(t)) effects.push({ kind: 'disk', device: t, how });
+      }
+      break;
+    }
+  }
+  if (name.startsWith('mkfs.')) for (const f of args) if (!f.dynamic && isBlockDevice(f.text)) effects.push({ kind: 'disk', device: f.text, how });
+  return effects;
+}
+
+function lit(text: string): Field {
+  return { text, dynamic: false, glob: /[*?[]/.test(text) };
+}
+
+const GIT_VALUE_GLOBAL = new Set(['-C', '-c', '--git-dir', '--work-tree', '--namespace', '--exec-path', '--super-prefix', '--config-env']);
+
+/** git push --force and friends, reset --hard, clean -f, and `git rm` deleting files. */
+function gitEffects(command: ExecutedCommand, args: Field[], effects: Effect[], how: string): void {
+  let i = 0;
+  let cwd = command.cwd;
+  for (; i < args.length; i++) {
+    const a = args[i].text;
+    if (a === '-C') cwd = joinPath(cwd, args[i + 1]?.text ?? '.');
+    if (GIT_VALUE_GLOBAL.has(a)) {
+      i++;
+      continue;
+    }
+    if (!a.startsWith('-')) break;
+  }
+  const sub = args[i]?.text;
+  const rest = args.slice(i + 1).map((f) => f.text);
+  const spec = sub ? OPTION_SPECS.git.subcommands?.[sub] : undefined;
+  const longs = rest.filter((r) => r.startsWith('--')).map((r) => resolveAbbreviation(r.slice(2).split('=')[0], spec));
+  // Short option letters; a letter that takes a value (`-e PATTERN`, `-o OPTION`) ends its group and takes the next word.
+  let shorts = '';
+  const operands: string[] = [];
+  for (let j = 0; j < rest.length; j++) {
+    const r = rest[j];
+    if (r === '--') {
+      operands.push(...rest.slice(j + 1));
+      break;
+    }
+    if (r.startsWith('--')) {
+      if (!r.includes('=') && spec?.valueLong?.includes(resolveAbbreviation(r.slice(2), spec))) j++;
+      continue;
+    }
+    if (!/^-./.test(r)) {
+      operands.push(r);
+      continue;
+    }
+    for (let k = 1; k < r.length; k++) {
+      if (spec?.valueShort?.includes(r[k])) {
+        if (k === r.length - 1) j++;
+        break;
+      }
+      shorts += r[k];
+    }
+  }
+  switch (sub) {
+    case 'push': {
+      if (shorts.includes('n') || longs.includes('dry-run')) return;
+      const force = shorts.includes('f') || longs.includes('force');
+      const mirror = longs.includes('mirror');
+      const plusRef = operands.slice(1).some((r) => r.startsWith('+'));
+      if (force || mirror || plusRef) effects.push({ kind: 'git', op: 'push-force', how });
+      return;
+    }
+    case 'reset':
+      if (longs.includes('hard')) effects.push({ kind: 'git', op: 'reset-hard', how });
+      return;
+    case 'clean': {
+      const dry = /n/.test(shorts) || longs.includes('dry-run') || /i/.test(shorts) || longs.includes('interactive');
+      if (!dry && (shorts.includes('f') || longs.includes('force'))) effects.push({ kind: 'git', op: 'clean-force', how });
+      return;
+    }
+    case 'rm': {
+      if (longs.includes('cached') || /n/.test(shorts) || longs.includes('dry-run')) return;
+      const recursive = /r/.test(shorts);
+      for (const f of args.slice(i + 1).filter((x) => !x.text.startsWith('-'))) {
+        const t = target(f, cwd);
+        if (t) effects.push({ kind: 'delete', target: t, recursive, how });
+      }
+      return;
+    }
+  }
+}
+
+const TAMPER_VARIABLES = /^(BASH_ENV|ENV|ZDOTDIR|PROMPT_COMMAND|AGENTFIREWALL_[A-Z0-9_]*|AF_[A-Z0-9_]+)$/;
+const CODE_LOADING_NODE_OPTIONS = /(^|\s)(-r|--require|--import|--loader|--experimental-loader|--inspect(-brk)?)(=|\s|$)/;
+
+/** Switching off or going around the shell guards: traps, key bindings, BASH_ENV, `zsh -f`, `env -i bash` ... */
+function tamperEffects(command: ExecutedCommand, effects: Effect[]): void {
+  const tamper = (how: string) => effects.push({ kind: 'tamper', how });
+  for (const a of command.assignments) {
+    const [name, ...value] = a.text.split('=');
+    if (TAMPER_VARIABLES.test(name)) tamper(`assigns ${name}`);
+    if (name === 'NODE_OPTIONS' && CODE_LOADING_NODE_OPTIONS.test(value.join('='))) tamper('NODE_OPTIONS loads code into every node process');
+  }
+  if (command.argv.length === 0 || command.argv[0].dynamic) return;
+  const name = commandName(command.argv[0].text);
+  const texts = command.argv.slice(1).map((f) => f.text);
+  switch (name) {
+    case 'trap': {
+      if (texts.length === 0 || texts.every((t) => /^-[lp]$/.test(t))) return;
+      const signals = texts.slice(1).map((t) => t.toUpperCase().replace(/^SIG/, ''));
+      // `trap - ` alone resets every trap; DEBUG, ERR, RETURN and INT are what the guards use.
+      if (texts.length === 1 || signals.some((sig) => /^(DEBUG|ERR|RETURN|INT|2)$/.test(sig))) tamper('replaces a trap the guards rely on');
+      return;
+    }
+    case 'shopt':
+      if (texts.includes('-u') && texts.includes('extdebug')) tamper('switches extdebug off');
+      return;
+    case 'set':
+      if (texts.some((t) => /^\+[a-zA-Z]*T/.test(t)) || texts.join(' ').match(/\+o (functrace|emacs|vi)\b|-o posix\b/)) tamper('switches off an option the guards rely on');
+      return;
+    case 'bind':
+      if (texts.length && !texts.every((t) => /^-[pPlvVsSX]+$/.test(t))) tamper('changes key bindings');
+      return;
+    case 'bindkey':
+      if (texts.length && !texts.every((t) => /^-[lL]$/.test(t))) tamper('changes key bindings');
+      return;
+    case 'zle':
+      if (texts.some((t) => /^-[NDA]/.test(t))) tamper('redefines line-editor widgets');
+      return;
+    case 'unfunction':
+      tamper('removes shell functions');
+      return;
+    case 'unset':
+      if (texts.some((t) => t === '-f')) tamper('removes shell functions');
+      if (texts.some((t) => TAMPER_VARIABLES.test(t))) tamper('unsets a variable the guards rely on');
+      return;
+    case 'export':
+    case 'declare':
+    case 'typeset':
+    case 'readonly':
+    case 'local':
+      for (const t of texts) {
+        const [n, ...v] = t.split('=');
+        if (t.includes('=') && TAMPER_VARIABLES.test(n)) tamper(`assigns ${n}`);
+        if (n === 'NODE_OPTIONS' && CODE_LOADING_NODE_OPTIONS.test(v.join('='))) tamper('NODE_OPTIONS loads code into every node process');
+        if (/^-[a-z]*n$/.test(t)) tamper('changes exported variables');
+      }
+      return;
+    case 'function':
+      if (command.api === 'function definition') tamper(`defines ${texts[0]}`);
+      return;
+  }
+  const opts = command.wrapperOptions;
+  if (opts.some((o) => /^env:(-u=|--unset=)(BASH_ENV|ZDOTDIR|ENV)$/.test(o))) tamper('runs without BASH_ENV/ZDOTDIR');
+  if (command.shell) {
+    if (opts.some((o) => o === 'env:-i' || o === 'env:--ignore-environment')) tamper('env -i drops the guards from the shell it starts');
+    const o = command.shell.options.join(' ');
+    if (name === 'bash' && /--posix|(^| )-p( |$)|-o posix|--noediting/.test(o)) tamper(`bash ${o} skips BASH_ENV`);
+    if (name === 'zsh' && /(^| )-f( |$)|--no-?rcs|-o no_?rcs|\+o rcs/i.test(o)) tamper(`zsh ${o} skips the startup files`);
+    if (command.wrappers.includes('exec') && !command.shell.command) tamper('exec replaces the guarded shell');
+  }
+}

@@ -1,0 +1,355 @@
+/**
+ * Interpreter one-liners (`python -c`, `node -e`, `perl -e`, `ruby -e`, `php -r`, `deno eval`, `awk`):
+ * what the code does to the shell's world. This is pattern reading, not a parser for five languages:
+ * it finds the well-known delete, write and process APIs, resolves their arguments when they are
+ * literals or the home/working directory, and reports fork loops. Pure.
+ */
+
+export type Language = 'python' | 'node' | 'perl' | 'ruby' | 'php' | 'awk';
+
+/** What a piece of interpreter code was seen to do. */
+export interface CodeEffects {
+  /** Shell command lines it runs (`os.system('...')`, `execSync('...')`, `system("...")`). */
+  shellLines: string[];
+  /** Programs it runs with an argument list (`subprocess.run(['git', 'push'])`). */
+  argvs: string[][];
+  deletes: { path: string; recursive: boolean; api: string }[];
+  writes: { path: string; api: string }[];
+  /** An unbounded loop that forks. */
+  forkLoop: boolean;
+}
+
+/** The language of an interpreter program name, or null. */
+export function languageOf(program: string): Language | null {
+  if (/^python(\d+(\.\d+)?)?$|^pypy3?$/.test(program)) return 'python';
+  if (program === 'node' || program === 'nodejs' || program === 'bun' || program === 'deno') return 'node';
+  if (/^perl(5[\d.]*)?$/.test(program)) return 'perl';
+  if (program === 'ruby' || program === 'irb') return 'ruby';
+  if (/^php(\d[\d.]*)?$/.test(program)) return 'php';
+  if (/^[gmn]?awk$/.test(program) || program === 'busybox-awk') return 'awk';
+  return null;
+}
+
+/** Where an interpreter invocation takes its code from. */
+export interface CodeSource {
+  /** Code given on the command line. */
+  code?: string;
+  /** The code comes from standard input (`python -`, `node` with no script, `bash`-style). */
+  readsStdin: boolean;
+  /** A script file it runs instead. */
+  script?: string;
+}
+
+/** Find the code of an interpreter invocation: `-c`, `-e`, `--eval`, `-r`, `deno eval`, or awk's program. */
+export function codeSource(program: string, lang: Language, args: string[]): CodeSource {
+  if (lang === 'awk') {
+    for (let i = 0; i < args.length; i++) {
+      const a = args[i];
+      if (a === '-f' || a.startsWith('--file')) return { readsStdin: false, script: args[i + 1] };
+      if (a === '-v' || a === '-F') {
+        i++;
+        continue;
+      }
+      if (a.startsWith('-') && a.length > 1) continue;
+      return { code: a, readsStdin: false };
+    }
+    return { readsStdin: false };
+  }
+  if (program === 'deno' || program === 'bun') {
+    if (args[0] === 'eval' || args[0] === '-e' || args[0] === '--eval') return { code: args.find((a, i) => i > 0 && !a.startsWith('-')), readsStdin: false };
+    if (args[0] === 'run' && (args[1] === '-' || args.length === 1)) return { readsStdin: true };
+  }
+  const codeFlags: Record<Language, RegExp> = {
+    python: /^-[bBdEhiIOqsSuvVx]*c(.*)$/,
+    node: /^(?:-e|--eval|-p|--print|-pe)(?:=(.*))?$/,
+    perl: /^-[a-zA-Z0-9]*[eE](.*)$/,
+    ruby: /^-[a-zA-Z0-9]*e(.*)$/,
+    php: /^-r(.*)$/,
+    awk: /^$/,
+  };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === '--') break;
+    // Options whose value is glued on and may contain the code flag's letter: ruby -rfileutils, perl -MFile::Path.
+    if ((lang === 'ruby' && /^-[rIC]./.test(a)) || (lang === 'perl' && /^-[MmIx]./.test(a))) continue;
+    const m = codeFlags[lang].exec(a);
+    if (m) {
+      const inline = m[1];
+      if (inline) return { code: inline, readsStdin: false };
+      return { code: args[i + 1], readsStdin: false };
+    }
+    // Options that take a separate value.
+    if ((lang === 'python' && (a === '-m' || a === '-W' || a === '-X')) || (lang === 'node' && (a === '-r' || a === '--require' || a === '--import'))) {
+      if (lang === 'python' && a === '-m') return { readsStdin: false, script: `-m ${args[i + 1] ?? ''}` };
+      i++;
+      continue;
+    }
+    if (a === '-') return { readsStdin: true };
+    if (a.startsWith('-')) continue;
+    return { readsStdin: false, script: a };
+  }
+  return { readsStdin: true };
+}
+
+/** Context for resolving paths in code. */
+export interface CodeContext {
+  home: string;
+  cwd: string;
+}
+
+interface Call {
+  name: string;
+  args: string[];
+}
+
+/** Every `name(args)` call (and Perl/Ruby/awk paren-less `name "arg"` calls) of the given names in `code`. */
+function calls(code: string, names: string[], parenless = false): Call[] {
+  const out: Call[] = [];
+  const re = new RegExp(`(?:^|[^\\w$])(?:[\\w$]+\\.)*(${names.map(escapeRe).join('|')})\\s*(\\(|${parenless ? '(?=[\'"\\w$`@])' : '(?!)'})`, 'g');
+  for (let m = re.exec(code); m; m = re.exec(code)) {
+    const start = m.index + m[0].length;
+    const text = m[2] === '(' ? balanced(code, start) : code.slice(start).split(/[;\n}]|\bif\b|\bunless\b|\bor\b|\band\b/)[0];
+    if (text === null) continue;
+    out.push({ name: m[1], args: splitArgs(text) });
+  }
+  return out;
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** The text from `start` up to the parenthesis that closes the one before it, quotes respected. */
+function balanced(code: string, start: number): string | null {
+  let depth = 1;
+  let quote = '';
+  for (let i = start; i < code.length; i++) {
+    const c = code[i];
+    if (quote) {
+      if (c === '\\') i++;
+      else if (c === quote) quote = '';
+      continue;
+    }
+    if (c === '"' || c === "'" || c === '`') quote = c;
+    else if (c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}') {
+      if (--depth === 0) return code.slice(start, i);
+    }
+  }
+  return null;
+}
+
+/** Split an argument list at top-level commas. */
+function splitArgs(text: string): string[] {
+  const args: string[] = [];
+  let depth = 0;
+  let quote = '';
+  let current = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quote) {
+      current += c;
+      if (c === '\\') current += text[++i] ?? '';
+      else if (c === quote) quote = '';
+      continue;
+    }
+    if (c === '"' || c === "'" || c === '`') quote = c;
+    if (c === '(' || c === '[' || c === '{') depth++;
+    if (c === ')' || c === ']' || c === '}') depth--;
+    if (c === ',' && depth === 0) {
+      args.push(current.trim());
+      current = '';
+    } else current += c;
+  }
+  if (current.trim()) args.push(current.trim());
+  return args;
+}
+
+/** A string literal's value: '...', "...", `...` (no interpolation), r'...', b'...'. */
+export function stringLiteral(expr: string): string | undefined {
+  const m = /^[rRbBuU]?(['"`])([\s\S]*)\1$/.exec(expr.trim());
+  if (!m) return undefined;
+  if (m[1] === '`' && m[2].includes('${')) return undefined;
+  if (/^[rR]/.test(expr.trim()) || m[1] === "'") return m[2].replace(/\\'/g, "'").replace(/\\\\/g, '\\');
+  return m[2].replace(/\\(["\\nt])/g, (_, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : c));
+}
+
+/** A list literal of strings (`['git', 'push']`, `%w[git push]`), or undefined. */
+function listLiteral(expr: string): string[] | undefined {
+  const t = expr.trim();
+  const words = /^%w[[({](.*)[\])}]$/.exec(t);
+  if (words) return words[1].trim().split(/\s+/);
+  if (!/^[[(]/.test(t)) return undefined;
+  const items = splitArgs(t.slice(1, -1));
+  const values = items.map(stringLiteral);
+  return values.every((v) => v !== undefined) ? (values as string[]) : undefined;
+}
+
+const HOME_EXPR = [
+  /^(?:pathlib\.)?Path\.home\(\)$/,
+  /^os\.path\.expanduser\(\s*(['"])~\1\s*\)$/,
+  /^os\.environ\[\s*(['"])HOME\1\s*\]$/,
+  /^os\.(?:environ\.get|getenv)\(\s*(['"])HOME\1\s*\)$/,
+  /^process\.env\.HOME$/,
+  /^process\.env\[\s*(['"])HOME\1\s*\]$/,
+  /^(?:require\(\s*['"](?:node:)?os['"]\s*\)|os)\.homedir\(\)$/,
+  /^Dir\.home$/,
+  /^ENV\[\s*(['"])HOME\1\s*\]$/,
+  /^ENV\.fetch\(\s*(['"])HOME\1\s*\)$/,
+  /^\$ENV\{\s*['"]?HOME['"]?\s*\}$/,
+  /^getenv\(\s*(['"])HOME\1\s*\)$/,
+  /^Deno\.env\.get\(\s*(['"])HOME\1\s*\)$/,
+  /^Bun\.env\.HOME$/,
+];
+const CWD_EXPR = [/^os\.getcwd\(\)$/, /^process\.cwd\(\)$/, /^Dir\.pwd$/, /^getcwd\(\)$/, /^(?:pathlib\.)?Path\.cwd\(\)$/, /^Deno\.cwd\(\)$/];
+
+/** Resolve a path expression: a literal, the home or working directory, `expanduser('~/x')`, `Path(x)`, `join(a, b)`. */
+export function pathExpression(expr: string, ctx: CodeContext): string | undefined {
+  const t = expr.trim().replace(/\s*,\s*(ignore_errors|onerror|missing_ok|\{)[\s\S]*$/, '');
+  const literal = stringLiteral(t);
+  if (literal !== undefined) return literal;
+  if (HOME_EXPR.some((re) => re.test(t))) return ctx.home;
+  if (CWD_EXPR.some((re) => re.test(t))) return ctx.cwd;
+  const expand = /^os\.path\.expanduser\(\s*(['"])~\/(.*)\1\s*\)$/.exec(t);
+  if (expand) return `${ctx.home}/${expand[2]}`;
+  const wrapped = /^(?:(?:pathlib\.)?(?:Pure)?(?:Posix)?Path|File\.expand_path|path\.resolve|resolve|abspath|os\.path\.abspath|realpath)\(([\s\S]*)\)$/.exec(t);
+  if (wrapped) {
+    const parts = splitArgs(wrapped[1]).map((a) => pathExpression(a, ctx));
+    if (parts.length && parts.every((p) => p !== undefined)) return (parts as string[]).join('/');
+  }
+  const join = /^(?:os\.path\.join|path\.join|File\.join)\(([\s\S]*)\)$/.exec(t);
+  if (join) {
+    const parts = splitArgs(join[1]).map((a) => pathExpression(a, ctx));
+    if (parts.length && parts.every((p) => p !== undefined)) return (parts as string[]).join('/');
+  }
+  return undefined;
+}
+
+const DELETE_APIS: Record<Language, { names: string[]; recursive: (name: string, args: string[]) => boolean; parenless?: boolean }> = {
+  python: {
+    names: ['rmtree', 'remove', 'unlink', 'rmdir', 'removedirs', 'send2trash'],
+    recursive: (n) => n === 'rmtree' || n === 'removedirs',
+  },
+  node: {
+    names: ['rmSync', 'rmdirSync', 'rm', 'rmdir', 'unlinkSync', 'unlink', 'removeSync', 'remove', 'emptyDirSync', 'emptyDir', 'rimraf', 'rimrafSync', 'deleteSync', 'remove'],
+    recursive: (n, args) => /remove|emptyDir|rimraf|delete/i.test(n) || args.slice(1).some((a) => /recursive\s*:\s*true/.test(a)),
+  },
+  ruby: {
+    names: ['rm_rf', 'rm_r', 'rm_f', 'rm', 'remove_dir', 'remove_entry', 'remove_entry_secure', 'delete', 'unlink', 'rmdir', 'rmtree'],
+    recursive: (n) => /rm_rf|rm_r|remove_dir|remove_entry|rmtree/.test(n),
+    parenless: true,
+  },
+  perl: { names: ['unlink', 'rmtree', 'remove_tree', 'rmdir'], recursive: (n) => n === 'rmtree' || n === 'remove_tree', parenless: true },
+  php: { names: ['unlink', 'rmdir'], recursive: () => false },
+  awk: { names: [], recursive: () => false },
+};
+
+const SHELL_APIS: Record<Language, string[]> = {
+  python: ['system', 'popen', 'run', 'call', 'check_call', 'check_output', 'Popen', 'getoutput', 'getstatusoutput', 'execvp', 'execv', 'execlp', 'spawnvp'],
+  node: ['execSync', 'exec', 'execFileSync', 'execFile', 'spawnSync', 'spawn', 'execa', 'execaSync'],
+  perl: ['system', 'exec'],
+  ruby: ['system', 'exec', 'spawn', 'popen', 'capture2', 'capture2e', 'capture3'],
+  php: ['system', 'exec', 'shell_exec', 'passthru', 'popen', 'proc_open'],
+  awk: ['system'],
+};
+
+const WRITE_APIS: Record<Language, string[]> = {
+  python: ['write_text', 'write_bytes', 'truncate'],
+  node: ['writeFileSync', 'appendFileSync', 'writeFile', 'appendFile', 'truncateSync', 'truncate', 'createWriteStream', 'outputFileSync', 'outputFile'],
+  perl: [],
+  ruby: ['write', 'binwrite'],
+  php: ['file_put_contents'],
+  awk: [],
+};
+
+/** Read what a piece of interpreter code does. */
+export function analyzeCode(lang: Language, code: string, ctx: CodeContext): CodeEffects {
+  const effects: CodeEffects = { shellLines: [], argvs: [], deletes: [], writes: [], forkLoop: false };
+  const del = DELETE_APIS[lang];
+  for (const call of calls(code, del.names, del.parenless)) {
+    // `list.remove(x)` and `str.replace` style false friends only matter when the argument is a path we can read.
+    const path = call.args[0] !== undefined ? pathExpression(call.args[0], ctx) : pathBeforeCall(code, call.name, ctx);
+    if (path !== undefined) effects.deletes.push({ path, recursive: del.recursive(call.name, call.args), api: call.name });
+  }
+  // pathlib style: Path('x').unlink() / Path.home().rmdir()
+  for (const m of code.matchAll(/((?:pathlib\.)?Path\((?:[^()]|\([^()]*\))*\)|Path\.home\(\))\.(unlink|rmdir)\(/g)) {
+    const path = pathExpression(m[1], ctx);
+    if (path !== undefined) effects.deletes.push({ path, recursive: false, api: m[2] });
+  }
+  for (const call of calls(code, SHELL_APIS[lang], lang !== 'python' && lang !== 'node')) {
+    const [first, second] = call.args;
+    if (first === undefined) continue;
+    const list = listLiteral(first);
+    if (list) {
+      effects.argvs.push(list);
+      continue;
+    }
+    const text = stringLiteral(first);
+    if (text === undefined) continue;
+    const rest = call.args.slice(1).map(stringLiteral);
+    const argList = second !== undefined ? listLiteral(second) : undefined;
+    if (argList) effects.argvs.push([text, ...argList]);
+    else if (call.args.length > 1 && rest.every((r) => r !== undefined) && (lang === 'perl' || lang === 'ruby')) effects.argvs.push([text, ...(rest as string[])]);
+    else if (/^(execFileSync|execFile|spawnSync|spawn|execvp|execv|execlp|spawnvp)$/.test(call.name)) effects.argvs.push([text]);
+    else effects.shellLines.push(text);
+  }
+  // Backticks and %x{} / qx{} run shell text in Perl, Ruby and PHP.
+  if (lang === 'perl' || lang === 'ruby' || lang === 'php') {
+    for (const m of code.matchAll(/`([^`]*)`|%x\{([^}]*)\}|qx[{(]([^})]*)[})]/g)) effects.shellLines.push(m[1] ?? m[2] ?? m[3]);
+  }
+  for (const call of calls(code, ['open'])) {
+    const mode = call.args[1] !== undefined ? stringLiteral(call.args[1]) : undefined;
+    if (lang === 'perl') {
+      const target = call.args.length >= 3 ? call.args[2] : call.args[1];
+      const m2 = mode ?? '';
+      const two = stringLiteral(call.args[1] ?? '');
+      if (m2 && /^\+?[>]/.test(m2) && call.args.length >= 3) {
+        const path = pathExpression(target, ctx);
+        if (path !== undefined) effects.writes.push({ path, api: 'open' });
+      } else if (two && /^\+?>+\s*/.test(two)) effects.writes.push({ path: two.replace(/^\+?>+\s*/, ''), api: 'open' });
+      continue;
+    }
+    if (mode && /[wax+]/.test(mode)) {
+      const path = pathExpression(call.args[0], ctx);
+      if (path !== undefined) effects.writes.push({ path, api: 'open' });
+    }
+  }
+  for (const call of calls(code, WRITE_APIS[lang])) {
+    const path = call.args[0] !== undefined ? pathExpression(call.args[0], ctx) : pathBeforeCall(code, call.name, ctx);
+    if (path !== undefined) effects.writes.push({ path, api: call.name });
+  }
+  for (const call of calls(code, ['rename', 'renameSync', 'move', 'mv', 'copyFileSync', 'copyFile', 'copy', 'copy2', 'copyfile', 'cp', 'symlinkSync', 'symlink', 'link', 'replace'])) {
+    if (call.args.length < 2) continue;
+    const [from, to] = call.args.map((a) => pathExpression(a, ctx));
+    const moves = /rename|move|mv|replace/.test(call.name);
+    if (moves && from !== undefined) effects.deletes.push({ path: from, recursive: true, api: call.name });
+    if (to !== undefined) effects.writes.push({ path: to, api: call.name });
+  }
+  effects.forkLoop = forkLoop(lang, code);
+  return effects;
+}
+
+/** `Path('x').write_text(...)`: the path is the receiver, not an argument. */
+function pathBeforeCall(code: string, name: string, ctx: CodeContext): string | undefined {
+  const m = new RegExp(`((?:pathlib\\.)?Path\\((?:[^()]|\\([^()]*\\))*\\)|Path\\.home\\(\\))\\.${escapeRe(name)}\\(`).exec(code);
+  return m ? pathExpression(m[1], ctx) : undefined;
+}
+
+function forkLoop(lang: Language, code: string): boolean {
+  const forks = /\bfork\s*\(|\bfork\b/.test(code);
+  if (!forks) return false;
+  switch (lang) {
+    case 'python':
+      return /while\s*\(?\s*(True|1)\s*\)?\s*:/.test(code) && /\bfork\(\)/.test(code);
+    case 'perl':
+      return /fork\s+while\s*\(?\s*(1|fork)/.test(code) || /while\s*\(\s*1\s*\)\s*\{[^}]*fork/.test(code) || /for\s*\(\s*;\s*;\s*\)\s*\{[^}]*fork/.test(code);
+    case 'ruby':
+      return /loop\s*(\{|do)[^}]*fork/.test(code) || /while\s+true[\s\S]*fork/.test(code);
+    case 'node':
+      return /(while\s*\(\s*(true|1)\s*\)|for\s*\(\s*;\s*;\s*\))[\s\S]*fork\(/.test(code);
+    case 'php':
+      return /while\s*\(\s*(true|1)\s*\)[\s\S]*pcntl_fork\(/.test(code);
+    default:
+      return false;
+  }
+}

@@ -1,0 +1,121 @@
+import { basename } from './paths.js';
+
+/**
+ * What a command prints when that is certain without running it: `echo`, `printf` with a literal
+ * format, `pwd`, `dirname`, `basename`, and filters of known input (`cat`, `base64 -d`, `xxd -r -p`,
+ * `rev`, `tr -d`). This is how `echo Z2l0... | base64 -d | bash` and `rev <<< '/ fr- mr' | sh` are
+ * seen for what they run. Anything else is unknown (undefined).
+ */
+export function staticOutput(program: string, args: string[], cwd: string, stdin: string | undefined): string | undefined {
+  switch (program) {
+    case 'echo': {
+      const words = [...args];
+      let newline = true;
+      let escapes = false;
+      while (words[0] && /^-[neE]+$/.test(words[0])) {
+        if (words[0].includes('n')) newline = false;
+        if (words[0].includes('e')) escapes = true;
+        words.shift();
+      }
+      const text = words.join(' ');
+      return (escapes ? unescapeC(text) : text) + (newline ? '\n' : '');
+    }
+    case 'printf': {
+      const rest = args[0] === '--' ? args.slice(1) : args;
+      if (rest.length === 0 || (rest === args && rest[0].startsWith('-'))) return undefined;
+      return formatPrintf(rest[0], rest.slice(1));
+    }
+    case 'pwd':
+      return `${cwd}\n`;
+    case 'dirname':
+      return args.length === 1 ? `${dirnameOf(args[0])}\n` : undefined;
+    case 'basename':
+      return args.length >= 1 && !args[0].startsWith('-') ? `${basename(args[0])}\n` : undefined;
+    case 'cat':
+      return args.length === 0 || (args.length === 1 && args[0] === '-') ? stdin : undefined;
+    case 'base64': {
+      const decode = args.some((a) => a === '-d' || a === '--decode' || a === '-D' || /^-[a-z]*d[a-z]*$/.test(a));
+      const files = args.filter((a) => !a.startsWith('-'));
+      if (!decode || files.length || stdin === undefined) return undefined;
+      return decodeBase64(stdin);
+    }
+    case 'xxd': {
+      const reverse = args.some((a) => /^-[a-z]*r/.test(a));
+      const plain = args.some((a) => /^-[a-z]*p/.test(a) || a === '-ps' || a === '-plain');
+      if (!reverse || !plain || stdin === undefined || args.some((a) => !a.startsWith('-'))) return undefined;
+      return decodeHex(stdin);
+    }
+    case 'rev':
+      if (args.length || stdin === undefined) return undefined;
+      return stdin
+        .split('\n')
+        .map((line) => [...line].reverse().join(''))
+        .join('\n');
+    case 'tr':
+      if (stdin === undefined || args.length !== 2 || args[0] !== '-d') return undefined;
+      return [...stdin].filter((c) => !args[1].includes(c)).join('');
+    default:
+      return undefined;
+  }
+}
+
+function dirnameOf(path: string): string {
+  const trimmed = path.replace(/\/+$/, '') || '/';
+  const i = trimmed.lastIndexOf('/');
+  if (i < 0) return '.';
+  return i === 0 ? '/' : trimmed.slice(0, i);
+}
+
+function unescapeC(s: string): string {
+  return s.replace(/\\(n|t|\\|0[0-7]{0,3}|x[0-9a-fA-F]{1,2})/g, (_, e: string) => {
+    if (e === 'n') return '\n';
+    if (e === 't') return '\t';
+    if (e === '\\') return '\\';
+    if (e.startsWith('x')) return String.fromCharCode(parseInt(e.slice(1), 16));
+    return String.fromCharCode(parseInt(e, 8));
+  });
+}
+
+/** printf with `%s`, `%b`, `%d`, `%q` and escapes, repeating the format while arguments remain. */
+function formatPrintf(format: string, args: string[]): string | undefined {
+  let out = '';
+  let i = 0;
+  let guard = 0;
+  do {
+    out += unescapeC(format).replace(/%(%|s|b|d|q|c)/g, (_, k: string) => {
+      if (k === '%') return '%';
+      const v = args[i++] ?? '';
+      return k === 'b' ? unescapeC(v) : k === 'c' ? v.slice(0, 1) : v;
+    });
+  } while (i < args.length && /%[sbdqc]/.test(format) && ++guard < 256);
+  return out;
+}
+
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/** Base64 (standard or URL-safe alphabet) to text; undefined when it is not base64. */
+export function decodeBase64(text: string): string | undefined {
+  const clean = text.replace(/\s+/g, '').replace(/-/g, '+').replace(/_/g, '/').replace(/=+$/, '');
+  if (!/^[A-Za-z0-9+/]*$/.test(clean)) return undefined;
+  let bits = 0;
+  let value = 0;
+  let out = '';
+  for (const c of clean) {
+    value = (value << 6) | B64.indexOf(c);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out += String.fromCharCode((value >> bits) & 0xff);
+    }
+  }
+  return out;
+}
+
+/** Plain hex (`726d202d7266`) to text; undefined when it is not hex. */
+export function decodeHex(text: string): string | undefined {
+  const clean = text.replace(/\s+/g, '');
+  if (!/^([0-9a-fA-F]{2})*$/.test(clean)) return undefined;
+  let out = '';
+  for (let i = 0; i < clean.length; i += 2) out += String.fromCharCode(parseInt(clean.slice(i, i + 2), 16));
+  return out;
+}
