@@ -23,7 +23,7 @@ export interface CheckOptions {
 }
 
 /** The project's policy for a check, or an exit code when there is none or it is broken. */
-async function policyFor(cwd: string): Promise<LoadedPolicy | number> {
+export async function policyFor(cwd: string): Promise<LoadedPolicy | number> {
   const projectDir = findProjectDir(cwd);
   if (!projectDir) {
     say(`no .agentfirewall/ found in ${cwd} or any parent directory (run 'agentfirewall init' first)`);
@@ -109,15 +109,20 @@ function referencedEnv(command: string): Record<string, string> {
 /** picomatch, loaded the first time a command's file operation is compared with protected paths. */
 const lazyGlob: GlobMatcherFactory = (glob) => requireDist<typeof import('../config/glob.js')>('config/glob.js').picomatchGlob(glob);
 
+/** The engine event for a command line run from `cwd`. */
+export function commandEvent(command: string, cwd?: string): Extract<FirewallEvent, { type: 'command' }> {
+  const realCwd = resolveExisting(resolve(cwd ?? process.cwd()), true);
+  const env = referencedEnv(command);
+  env.PWD = realCwd;
+  return { type: 'command', command, cwd: realCwd, home: homeDir(), env };
+}
+
 /** `agentfirewall check <command>`: decide a shell command line. */
 export async function runCheck(command: string, options: CheckOptions): Promise<number> {
   const cwd = resolve(options.cwd ?? process.cwd());
   const loaded = await policyFor(cwd);
   if (typeof loaded === 'number') return loaded;
-  const env = referencedEnv(command);
-  const realCwd = resolveExisting(cwd, true);
-  env.PWD = realCwd;
-  const event: FirewallEvent = { type: 'command', command, cwd: realCwd, home: homeDir(), env };
+  const event = commandEvent(command, cwd);
   const decision = new Engine(loaded.policy, { glob: lazyGlob }).decide(event);
   return report(loaded, 'command', command, decision, options, cwd);
 }

@@ -5,6 +5,7 @@ import { VERSION } from '../version.js';
 import { runCheck, runCheckFile, runCheckNetwork, type CheckOptions } from './check-commands.js';
 import { runInit } from './commands/init.js';
 import { runStatus } from './commands/status.js';
+import { runExplain } from './commands/explain.js';
 import { EXIT } from './exit-codes.js';
 
 function checkOptions(cmd: Command): Command {
@@ -44,6 +45,14 @@ export function buildProgram(setCode: (code: number) => void): Command {
       .description('decide a shell command line (exit 0 allow or warn, 1 deny, 2 error)')
       .argument('<command>', 'the command line, as one argument'),
   ).action(async (command: string, o: CheckOptions) => setCode(await runCheck(command, o)));
+
+  program
+    .command('explain')
+    .description('show how a command line is read (commands, unwrapping, targets) and every rule that matched')
+    .argument('<command>', 'the command line, as one argument')
+    .option('--json', 'print the analysis as JSON on stdout')
+    .option('--cwd <dir>', 'explain as if run from this directory')
+    .action(async (command: string, o: CheckOptions) => setCode(await runExplain(command, o)));
 
   checkOptions(
     program

@@ -200,7 +200,9 @@ export const DETECTORS: readonly Detector[] = [
       touched(facts).flatMap(({ target: t, what }) => {
         const base = basename(t.path);
         const dir = t.path.slice(0, t.path.length - base.length);
-        const hit = t.glob ? ['.env', '.env.local', '.env.production'].some((n) => names(t, `${dir}${n}`)) || /\.env(\.[^/]*)?$/.test(t.path) : /^\.env(\..+)?$/.test(base);
+        // A bare `*` (even one that matches hidden names) is judged by rm-project/rm-home; here the glob must aim at dotfiles or env.
+        const aimed = base.startsWith('.') || base.includes('env');
+        const hit = t.glob ? (aimed && ['.env', '.env.local', '.env.production'].some((n) => names(t, `${dir}${n}`))) || /\.env(\.[^/]*)?$/.test(t.path) : /^\.env(\..+)?$/.test(base);
         return hit ? [finding(facts, `${what} a secrets file (${t.path})`)] : [];
       }),
   },

@@ -454,6 +454,12 @@ class Walker {
       case 'git':
         this.gitAlias(texts, runState, inner);
         return;
+      case 'ls': {
+        // `ls | xargs rm` deletes what ls lists: the entries of the directories it is given.
+        const dirs = texts.filter((t) => !t.startsWith('-'));
+        if (dirs.length <= 1 && !texts.some((t) => /^-[a-zA-Z]*d/.test(t))) emitted.outputGlob = { glob: `${joinPath(cwd, dirs[0] ?? '.').replace(/\/$/, '')}/*`, dot: texts.some((t) => /^-[a-zA-Z]*[aA]/.test(t)) };
+        return;
+      }
     }
   }
 

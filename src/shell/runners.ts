@@ -207,7 +207,11 @@ export function planSu(args: string[]): { command?: string; user: string } {
 /** `script [options] [-c command] [file]`, `flock [options] file -c command` / `flock file command...`, `watch command...`. */
 export function planCommandRunner(program: string, args: string[]): { shellText?: string; argv?: string[] } | null {
   if (program === 'script') {
-    for (let i = 0; i < args.length; i++) if (args[i] === '-c' || args[i] === '--command') return { shellText: args[i + 1] };
+    for (let i = 0; i < args.length; i++) {
+      const a = args[i];
+      if (a === '--command' || /^-[a-zA-Z]*c$/.test(a)) return { shellText: args[i + 1] };
+      if (a.startsWith('--command=')) return { shellText: a.slice(10) };
+    }
     return null;
   }
   if (program === 'flock') {

@@ -1,0 +1,92 @@
+import { createEngine } from '../../config/glob.js';
+import type { CommandAnalysis } from '../../engine/engine.js';
+import type { Effect } from '../../engine/effects.js';
+import type { Field } from '../../shell/expand.js';
+import { EXIT, exitCodeFor } from '../exit-codes.js';
+import { print, styleFor, verdictLabel } from '../output.js';
+import { commandEvent, policyFor, type CheckOptions } from '../check-commands.js';
+
+const word = (f: Field) => (f.dynamic ? `<unknown${f.producers?.length ? ` from ${f.producers.join(', ')}` : ''}>` : f.text);
+
+function describeEffect(e: Effect): string {
+  switch (e.kind) {
+    case 'delete':
+      return `delete ${e.target.path}${e.recursive ? ' (recursive)' : ''}${e.target.glob ? ' (glob)' : ''}`;
+    case 'move':
+      return `move ${e.target.path}${e.to ? ` to ${e.to.path}` : ''}`;
+    case 'write':
+      return `write ${e.target.path}`;
+    case 'chmod':
+      return `chmod ${e.mode} ${e.target.path}${e.recursive ? ' (recursive)' : ''}`;
+    case 'signal':
+      return `send SIG${e.signal}`;
+    case 'git':
+      return `git ${e.op}`;
+    case 'disk':
+      return `destroy disk ${e.device}`;
+    case 'tamper':
+      return `tamper: ${e.how}`;
+  }
+}
+
+/** The analysis as plain data, for `--json`. */
+export function analysisJson(line: string, a: CommandAnalysis) {
+  return {
+    command: line,
+    parse: a.parseError ? { ok: false, error: a.parseError } : { ok: true },
+    commands: (a.facts ?? []).map(({ command: c, effects }) => ({
+      argv: c.argv.map(word),
+      layers: c.layers.map((l) => l.map(word)),
+      cwd: c.cwd,
+      wrappers: c.wrappers,
+      via: c.via,
+      remote: c.remote,
+      assignments: c.assignments.map(word),
+      redirects: c.redirects.map((r) => `${r.fd ?? ''}${r.op} ${word(r.target)}`),
+      effects: effects.map(describeEffect),
+    })),
+    unparseable: a.interpretation?.unparseable ?? [],
+    truncated: a.interpretation?.truncated ?? false,
+    decision: a.decision,
+  };
+}
+
+/** `agentfirewall explain <command>`: how the engine reads a line and why it decides as it does. */
+export async function runExplain(line: string, options: CheckOptions): Promise<number> {
+  const loaded = await policyFor(options.cwd ?? process.cwd());
+  if (typeof loaded === 'number') return loaded;
+  const event = commandEvent(line, options.cwd);
+  const analysis = createEngine(loaded.policy).analyzeCommand(event);
+  const data = analysisJson(line, analysis);
+  if (options.json) {
+    print(JSON.stringify(data));
+    return exitCodeFor(analysis.decision.verdict);
+  }
+  const style = await styleFor(process.stdout);
+  const out: string[] = [`command   ${line}`, `cwd       ${event.cwd}`, `parse     ${data.parse.ok ? 'ok' : `failed: ${data.parse.error}`}`];
+  if (data.commands.length) out.push('', 'runs:');
+  data.commands.forEach((c, i) => {
+    const argv = c.argv.length ? c.argv.join(' ') : '(no command: assignments or redirections only)';
+    out.push(`  ${i + 1}. ${argv}`);
+    const details = [
+      c.cwd !== event.cwd ? `cwd ${c.cwd}` : '',
+      c.remote ? `on ${c.remote}` : '',
+      c.wrappers.length ? `unwrapped from ${c.wrappers.join(' ')}` : '',
+      c.via.length ? `via ${c.via.join(' > ')}` : '',
+      c.assignments.length ? `with ${c.assignments.join(' ')}` : '',
+      c.redirects.length ? `redirects ${c.redirects.join(', ')}` : '',
+    ].filter(Boolean);
+    if (details.length) out.push(`     ${style.dim(details.join('; '))}`);
+    for (const e of c.effects) out.push(`     effect: ${e}`);
+  });
+  for (const u of data.unparseable) out.push(`  cannot parse: ${u.error}`);
+  if (data.truncated) out.push('  (stopped: too deep or too many commands to follow)');
+  const d = analysis.decision;
+  if (d.matches.length) {
+    out.push('', 'matched:');
+    for (const m of d.matches) out.push(`  ${verdictLabel(m.action, style)} ${m.rule}: ${m.reason}${m.subject ? style.dim(` [${m.subject}]`) : ''}`);
+  }
+  out.push('', `decision  ${verdictLabel(d.verdict, style)} ${d.rule}: ${d.reason}`);
+  print(out.join('\n'));
+  return d.verdict === 'deny' ? EXIT.denied : EXIT.ok;
+}
