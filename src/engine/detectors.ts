@@ -7,6 +7,8 @@ import { effectsOf, type Effect, type Target } from './effects.js';
 export interface CommandFacts {
   command: ExecutedCommand;
   effects: Effect[];
+  /** Memo of `treeRemovals` and `touched`, computed once per command. */
+  memo?: { removals?: Target[]; touched?: { target: Target; what: string }[] };
 }
 
 /** Where the command runs, for judging paths. */
@@ -95,16 +97,18 @@ function isOtherHome(path: string): boolean {
 
 /** Deletions that remove a directory tree (recursive delete, or moving it away). */
 function treeRemovals(facts: CommandFacts): Target[] {
-  return facts.effects.flatMap((e) => (e.kind === 'delete' && e.recursive) || e.kind === 'move' ? [e.target] : []);
+  const memo = (facts.memo ??= {});
+  return (memo.removals ??= facts.effects.flatMap((e) => ((e.kind === 'delete' && e.recursive) || e.kind === 'move' ? [e.target] : [])));
 }
 
 /** Anything that removes or changes a path: delete, move, write, chmod. */
 function touched(facts: CommandFacts): { target: Target; what: string }[] {
-  return facts.effects.flatMap((e) => {
+  const memo = (facts.memo ??= {});
+  return (memo.touched ??= facts.effects.flatMap((e) => {
     if (e.kind === 'delete' || e.kind === 'move') return [{ target: e.target, what: e.kind === 'move' ? 'moves' : 'deletes' }];
     if (e.kind === 'write') return [{ target: e.target, what: 'writes' }];
     return [];
-  });
+  }));
 }
 
 const subjectOf = (facts: CommandFacts) => facts.command.argv.map((f) => f.text).join(' ') || facts.command.assignments.map((f) => f.text).join(' ');

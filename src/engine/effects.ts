@@ -78,7 +78,8 @@ const SIGKILL = /^(-)?(sig)?(kill|9)$/i;
 export function effectsOf(command: ExecutedCommand): Effect[] {
   const effects: Effect[] = [];
   const cwd = command.cwd;
-  const how = command.api ?? command.argv.map((f) => f.text).join(' ');
+  // A short label of what did it, for messages (the program, or the API call for interpreter code).
+  const how = command.api ?? (command.argv[0] ? commandName(command.argv[0].text) : 'shell');
   // Redirections write their targets; onto a disk device they destroy it.
   for (const r of command.redirects) {
     if (!/^(>|>>|>\||&>|&>>|<>)$/.test(r.op) && !(r.op === '>&' && !/^\d+$|^-$/.test(r.target.text))) continue;

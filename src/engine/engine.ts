@@ -2,7 +2,7 @@ import { interpret, type Interpretation } from '../shell/interpret.js';
 import { parse } from '../shell/parse.js';
 import { isWithin, normalizePath } from '../shell/paths.js';
 import { BUILTIN_RULES } from './builtin-rules.js';
-import { detector, factsOf, type CommandFacts } from './detectors.js';
+import { detector, factsOf, type CommandFacts, type Detector } from './detectors.js';
 import type { Effect } from './effects.js';
 import { compileCommandPattern, type CommandPattern } from './command-pattern.js';
 import { compileHostPattern, normalizeHost, type HostPattern } from './hosts.js';
@@ -14,7 +14,10 @@ class CompiledRule {
   private commandPatterns?: CommandPattern[];
   private pathGlobs?: PathGlob[];
   private hostPatterns?: HostPattern[];
-  constructor(readonly def: RuleDefinition, private readonly glob: () => GlobMatcherFactory) {}
+  readonly detector: Detector | undefined;
+  constructor(readonly def: RuleDefinition, private readonly glob: () => GlobMatcherFactory) {
+    this.detector = def.detect ? detector(def.detect) : undefined;
+  }
   get commands(): CommandPattern[] {
     return (this.commandPatterns ??= (this.def.command ?? []).map(compileCommandPattern));
   }
@@ -55,6 +58,9 @@ export interface EngineOptions {
  */
 export class Engine {
   private readonly rules: CompiledRule[];
+  /** Rules with a detector (and not switched off), and rules with command patterns. */
+  private readonly detecting: CompiledRule[];
+  private readonly matching: CompiledRule[];
   private readonly blocklist: () => CommandPattern[];
   private readonly allowlist: () => CommandPattern[];
   private readonly protectedPaths: () => PathGlob[];
@@ -67,6 +73,8 @@ export class Engine {
       return options.glob;
     };
     this.rules = policy.rules.map((def) => new CompiledRule(def, glob));
+    this.detecting = this.rules.filter((r) => r.detector && this.actionOf(r.def.id, r.def.action) !== 'off');
+    this.matching = this.rules.filter((r) => r.def.command?.length);
     this.blocklist = lazy(() => policy.commands.blocklist.map(compileCommandPattern));
     this.allowlist = lazy(() => policy.commands.allowlist.map(compileCommandPattern));
     this.protectedPaths = lazy(() => policy.filesystem.protectedPaths.map((g) => compilePathGlob(g, glob())));
@@ -104,15 +112,17 @@ export class Engine {
       this.detect(matches, fact);
       if (!command.remote) this.fileEffects(matches, fact.effects, event.home);
       if (command.argv.length === 0) continue;
-      for (const layer of command.layers) {
-        const words = layer.map((f) => f.text);
-        const text = words.join(' ');
-        for (const p of this.blocklist()) {
-          if (p.matches(words, event.home)) this.add(matches, 'commands/blocklist', `matches blocklist pattern '${p.source}'`, text);
-        }
-        for (const rule of this.rules) {
-          for (const p of rule.commands) {
-            if (p.matches(words, event.home)) this.addRule(matches, rule.def, `matches '${p.source}'`, text);
+      if (this.matching.length || this.blocklist().length) {
+        for (const layer of command.layers) {
+          const words = layer.map((f) => f.text);
+          const text = words.join(' ');
+          for (const p of this.blocklist()) {
+            if (p.matches(words, event.home)) this.add(matches, 'commands/blocklist', `matches blocklist pattern '${p.source}'`, text);
+          }
+          for (const rule of this.matching) {
+            for (const p of rule.commands) {
+              if (p.matches(words, event.home)) this.addRule(matches, rule.def, `matches '${p.source}'`, text);
+            }
           }
         }
       }
@@ -128,7 +138,7 @@ export class Engine {
     for (const p of this.blocklist()) {
       if (p.matchesLine?.(event.command)) this.add(matches, 'commands/blocklist', `matches blocklist pattern '${p.source}'`, event.command);
     }
-    for (const rule of this.rules) {
+    for (const rule of this.matching) {
       for (const p of rule.commands) if (p.matchesLine?.(event.command)) this.addRule(matches, rule.def, `matches '${p.source}'`, event.command);
     }
     return { decision: this.finish(matches), interpretation, facts };
@@ -137,11 +147,8 @@ export class Engine {
   /** Rules with a built-in detector (`detect: rm-home` ...). */
   private detect(matches: Match[], fact: CommandFacts): void {
     const ctx = { projectDir: fact.command.remote ? null : this.policy.projectDir, home: fact.command.home };
-    for (const rule of this.rules) {
-      if (!rule.def.detect) continue;
-      const d = detector(rule.def.detect);
-      if (!d) continue;
-      for (const f of d.find(fact, ctx)) this.addRule(matches, rule.def, f.reason, f.subject, true);
+    for (const rule of this.detecting) {
+      for (const f of rule.detector!.find(fact, ctx)) this.addRule(matches, rule.def, f.reason, f.subject, true);
     }
   }
 

@@ -102,10 +102,18 @@ interface Call {
   args: string[];
 }
 
+const callPatterns = new Map<string, RegExp>();
+
 /** Every `name(args)` call (and Perl/Ruby/awk paren-less `name "arg"` calls) of the given names in `code`. */
 function calls(code: string, names: string[], parenless = false): Call[] {
   const out: Call[] = [];
-  const re = new RegExp(`(?:^|[^\\w$])(?:[\\w$]+\\.)*(${names.map(escapeRe).join('|')})\\s*(\\(|${parenless ? '(?=[\'"\\w$`@])' : '(?!)'})`, 'g');
+  const key = `${parenless ? 1 : 0}${names.join('|')}`;
+  let re = callPatterns.get(key);
+  if (!re) {
+    re = new RegExp(`(?:^|[^\\w$])(?:[\\w$]+\\.)*(${names.map(escapeRe).join('|')})\\s*(\\(|${parenless ? '(?=[\'"\\w$`@])' : '(?!)'})`, 'g');
+    callPatterns.set(key, re);
+  }
+  re.lastIndex = 0;
   for (let m = re.exec(code); m; m = re.exec(code)) {
     const start = m.index + m[0].length;
     const text = m[2] === '(' ? balanced(code, start) : code.slice(start).split(/[;\n}]|\bif\b|\bunless\b|\bor\b|\band\b/)[0];
