@@ -29,6 +29,8 @@ export interface Finding {
 export interface Detector {
   name: string;
   description: string;
+  /** The effect kinds it looks at; a command without any of them is skipped. Absent: every command. */
+  kinds?: readonly Effect['kind'][];
   find(facts: CommandFacts, ctx: DetectorContext): Finding[];
 }
 
@@ -147,6 +149,7 @@ function codeRunner(c: ExecutedCommand): 'stdin' | 'argument' | null {
 export const DETECTORS: readonly Detector[] = [
   {
     name: 'rm-root',
+    kinds: ['delete', 'move'],
     description: 'recursive delete (or move) of / or of every top-level directory',
     find: (facts) =>
       treeRemovals(facts)
@@ -155,6 +158,7 @@ export const DETECTORS: readonly Detector[] = [
   },
   {
     name: 'rm-system',
+    kinds: ['delete', 'move'],
     description: 'recursive delete (or move) of a top-level system directory such as /etc, /usr or /var',
     find: (facts) =>
       treeRemovals(facts).flatMap((t) => {
@@ -164,6 +168,7 @@ export const DETECTORS: readonly Detector[] = [
   },
   {
     name: 'rm-home',
+    kinds: ['delete', 'move'],
     description: 'recursive delete (or move) of a home directory, its parent, or everything in it',
     find: (facts, ctx) =>
       treeRemovals(facts).flatMap((t) => {
@@ -176,6 +181,7 @@ export const DETECTORS: readonly Detector[] = [
   },
   {
     name: 'rm-project',
+    kinds: ['delete', 'move'],
     description: 'recursive delete (or move) of the project root, a parent of it, or everything in it',
     find: (facts, ctx) => {
       const project = ctx.projectDir;
@@ -188,6 +194,7 @@ export const DETECTORS: readonly Detector[] = [
   },
   {
     name: 'git-dir',
+    kinds: ['delete', 'move', 'write'],
     description: 'deleting, moving or overwriting anything in .git (also through a glob that includes it)',
     find: (facts, ctx) =>
       touched(facts).flatMap(({ target: t, what }) => {
@@ -199,6 +206,7 @@ export const DETECTORS: readonly Detector[] = [
   },
   {
     name: 'env-file',
+    kinds: ['delete', 'move', 'write'],
     description: 'writing, truncating, linking over, moving or deleting .env or .env.* at any depth',
     find: (facts) =>
       touched(facts).flatMap(({ target: t, what }) => {
@@ -212,6 +220,7 @@ export const DETECTORS: readonly Detector[] = [
   },
   {
     name: 'ssh-dir',
+    kinds: ['delete', 'move', 'write'],
     description: 'writing, moving or deleting anything in ~/.ssh',
     find: (facts, ctx) =>
       touched(facts).flatMap(({ target: t, what }) => {
@@ -222,6 +231,7 @@ export const DETECTORS: readonly Detector[] = [
   },
   {
     name: 'rc-files',
+    kinds: ['delete', 'move', 'write'],
     description: "writing or deleting the shell's startup files (where the shell guards are installed)",
     find: (facts, ctx) =>
       touched(facts).flatMap(({ target: t, what }) => {
@@ -231,32 +241,38 @@ export const DETECTORS: readonly Detector[] = [
   },
   {
     name: 'push-force',
+    kinds: ['git'],
     description: 'git push that overwrites remote history: -f, --force, +refspec, --mirror',
     find: (facts) => facts.effects.filter((e) => e.kind === 'git' && e.op === 'push-force').map(() => finding(facts, 'a force push overwrites history on the remote')),
   },
   {
     name: 'reset-hard',
+    kinds: ['git'],
     description: 'git reset --hard, which discards uncommitted work',
     find: (facts) => facts.effects.filter((e) => e.kind === 'git' && e.op === 'reset-hard').map(() => finding(facts, 'git reset --hard discards uncommitted work')),
   },
   {
     name: 'clean-force',
+    kinds: ['git'],
     description: 'git clean -f, which deletes untracked files',
     find: (facts) => facts.effects.filter((e) => e.kind === 'git' && e.op === 'clean-force').map(() => finding(facts, 'git clean -f deletes untracked files')),
   },
   {
     name: 'disk-wipe',
+    kinds: ['disk'],
     description: 'formatting, partitioning, wiping or writing raw data to a disk device',
     find: (facts) => facts.effects.flatMap((e) => (e.kind === 'disk' ? [finding(facts, `destroys the data on ${e.device}`)] : [])),
   },
   {
     name: 'chmod-world-writable',
+    kinds: ['chmod'],
     description: 'recursive chmod that makes files writable by everyone (777, a+rwx, o+w ...)',
     find: (facts) =>
       facts.effects.flatMap((e) => (e.kind === 'chmod' && e.recursive && grantsOtherWrite(e.mode) ? [finding(facts, `recursive chmod ${e.mode} makes ${e.target.path} writable by everyone`)] : [])),
   },
   {
     name: 'sigkill',
+    kinds: ['signal'],
     description: 'sending SIGKILL (kill -9, -KILL, -s KILL, pkill/killall -9)',
     find: (facts) => facts.effects.filter((e) => e.kind === 'signal').map(() => finding(facts, 'SIGKILL gives a process no chance to clean up')),
   },
@@ -283,6 +299,7 @@ export const DETECTORS: readonly Detector[] = [
   },
   {
     name: 'hook-tampering',
+    kinds: ['tamper'],
     description: 'switching off or going around the shell guards: traps, key bindings, BASH_ENV/ZDOTDIR, zsh -f, bash --posix, env -i',
     find: (facts) => facts.effects.flatMap((e) => (e.kind === 'tamper' ? [finding(facts, `tampers with the shell guards: ${e.how}`)] : [])),
   },

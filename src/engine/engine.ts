@@ -148,6 +148,8 @@ export class Engine {
   private detect(matches: Match[], fact: CommandFacts): void {
     const ctx = { projectDir: fact.command.remote ? null : this.policy.projectDir, home: fact.command.home };
     for (const rule of this.detecting) {
+      const kinds = rule.detector!.kinds;
+      if (kinds && !fact.effects.some((e) => kinds.includes(e.kind))) continue;
       for (const f of rule.detector!.find(fact, ctx)) this.addRule(matches, rule.def, f.reason, f.subject, true);
     }
   }

@@ -50,6 +50,13 @@ const DEFAULT_IFS = ' \t\n';
 
 /** Expand a word into fields (brace, tilde, parameter and command substitution, field splitting). */
 export function expandWord(word: Word, state: ShellState, substitute: Substituter, split = true): Field[] {
+  // Fast path for the common word: one literal with nothing to expand.
+  if (word.parts.length === 1) {
+    const p = word.parts[0];
+    if (p.type === 'lit' && (p.quoted || !/[~{*?[]/.test(p.text))) {
+      return p.text === '' && !p.quoted ? [] : [{ text: p.text, dynamic: false, glob: false }];
+    }
+  }
   const fields: Field[] = [];
   for (const parts of braceExpand(word.parts)) {
     fields.push(...expandParts(parts, state, substitute, split));
@@ -181,10 +188,11 @@ function expandParts(
     if (text === '' && !quotedAny && !dynamic && split) continue; // unquoted empty expansion vanishes
     const glob = segs.some((s) => !s.quoted && /[*?[]/.test(s.text));
     const field: Field = { text, dynamic, glob };
-    const producers = segs.flatMap((s) => s.producers ?? []);
-    if (producers.length) field.producers = [...new Set(producers)];
-    const content = segs.find((s) => s.content !== undefined)?.content;
-    if (content !== undefined && segs.length === 1) field.content = content;
+    if (segs.some((s) => s.producers)) {
+      field.producers = [...new Set(segs.flatMap((s) => s.producers ?? []))];
+      const content = segs.find((s) => s.content !== undefined)?.content;
+      if (content !== undefined && segs.length === 1) field.content = content;
+    }
     fields.push(field);
   }
   return fields;
@@ -306,6 +314,7 @@ function evalArith(text: string, _state: ShellState): string | undefined {
  * Bounded so that a crafted line cannot explode.
  */
 export function braceExpand(parts: WordPart[]): WordPart[][] {
+  if (!parts.some((p) => p.type === 'lit' && !p.quoted && p.text.includes('{'))) return [parts];
   let alternatives: WordPart[][] = [[]];
   for (const part of parts) {
     const options: WordPart[] =

@@ -1,11 +1,11 @@
-import type { Command, Pipeline, Redirect, Script, SimpleCommand } from './ast.js';
+import type { Command, Pipeline, Redirect, Script, SimpleCommand, Word } from './ast.js';
 import { expandToString, expandWord, type Field, type ShellState, type Substituter } from './expand.js';
 import { analyzeCode, codeSource, languageOf } from './languages.js';
 import { parse } from './parse.js';
 import { homeOf, joinPath } from './paths.js';
 import { planCommandRunner, planFind, planPackageRunner, planParallel, planSsh, planSu, planXargs, xargsItems } from './runners.js';
 import { staticOutput } from './static-output.js';
-import { commandName, shellInvocation, unwrapOnce } from './wrappers.js';
+import { commandName, shellInvocation, SHELLS, unwrapOnce } from './wrappers.js';
 
 /** A redirection with its target expanded. */
 export interface ResolvedRedirect {
@@ -114,6 +114,12 @@ interface Step {
   stdinFrom?: ExecutedCommand;
 }
 
+/** Builtins that change the shell's own state (directory, variables, positional parameters). */
+const SHELL_STATE_BUILTINS = new Set(['cd', 'pushd', 'popd', 'export', 'declare', 'typeset', 'local', 'readonly', 'unset', 'set']);
+
+/** Programs that run other code or commands from their arguments or input; everything else is a leaf. */
+const RUNNERS = new Set(['eval', 'source', '.', 'su', 'script', 'flock', 'watch', 'npx', 'bunx', 'pnpx', 'pnpm', 'yarn', 'npm', 'xargs', 'find', 'parallel', 'ssh', 'git', 'ls', 'busybox']);
+
 const lit = (text: string): Field => ({ text, dynamic: false, glob: /[*?[]/.test(text) });
 
 class Walker {
@@ -142,7 +148,7 @@ class Walker {
   script(script: Script, state: ShellState, step: Step): void {
     for (const item of script.items) {
       const s = item.background ? cloneState(state) : state;
-      const itemStep = item.background ? { ...step, async: true } : step;
+      const itemStep: Step = item.background ? { via: step.via, async: true, stdinFrom: step.stdinFrom } : step;
       for (const pipeline of [item.node.first, ...item.node.rest.map((r) => r.pipeline)]) this.pipeline(pipeline, s, itemStep);
     }
   }
@@ -169,11 +175,11 @@ class Walker {
         this.simple(cmd, state, step);
         return;
       case 'subshell':
-        this.withStdin(step, () => this.script(cmd.body, cloneState(state), { ...step, stdinFrom: undefined }));
+        this.withStdin(step, () => this.script(cmd.body, cloneState(state), { via: step.via, async: step.async }));
         this.redirects(cmd.redirects, state, step);
         return;
       case 'group':
-        this.withStdin(step, () => this.script(cmd.body, state, { ...step, stdinFrom: undefined }));
+        this.withStdin(step, () => this.script(cmd.body, state, { via: step.via, async: step.async }));
         this.redirects(cmd.redirects, state, step);
         return;
       case 'if':
@@ -189,7 +195,7 @@ class Walker {
         return;
       case 'for': {
         const items = cmd.items
-          ? cmd.items.flatMap((w) => expandWord(w, state, this.substitute(step)))
+          ? expandWords(cmd.items, state, this.substitute(step))
           : (state.positional ?? []).slice(1).map(lit);
         if (!cmd.variable) {
           this.script(cmd.body, state, step);
@@ -251,7 +257,7 @@ class Walker {
       if (a.append) value.text = (state.vars.get(a.name) ?? '') + value.text;
       prefix.set(a.name, value);
     }
-    const argv = cmd.words.flatMap((w) => expandWord(w, state, sub));
+    const argv = expandWords(cmd.words, state, sub);
     const redirects = this.redirects(cmd.redirects, state, step);
     if (argv.length === 0) {
       // Assignments alone change the shell's variables.
@@ -272,7 +278,7 @@ class Walker {
       const saved = state.positional;
       state.positional = [name, ...argv.slice(1).map((f) => f.text)];
       this.callStack.push(name);
-      this.withStdin(step, () => this.command(body, state, { ...step, via: [...step.via, `function ${name}`] }));
+      this.withStdin(step, () => this.command(body, state, { via: [...step.via, `function ${name}`], async: step.async, stdinFrom: step.stdinFrom }));
       this.callStack.pop();
       state.positional = saved;
       this.emit(argv, layers, [], state, redirects, step);
@@ -286,6 +292,7 @@ class Walker {
   /** Changes that builtins make to the shell itself: cd, pushd, popd, export, unset, set --. */
   private builtinEffects(argv: Field[], state: ShellState): void {
     const name = argv[0].text;
+    if (!SHELL_STATE_BUILTINS.has(name)) return;
     const args = argv.slice(1).filter((f) => !(f.text.startsWith('-') && f.text.length > 1 && name !== 'set'));
     const chdir = (target: Field | undefined) => {
       const old = state.cwd;
@@ -360,12 +367,13 @@ class Walker {
     }
     const name = commandName(current[0].text);
     const emitted = this.emit(current, layers, wrappers, state, redirects, step, cwd, wrapperOptions);
-    const runState = cwd === state.cwd ? state : { ...cloneState(state), cwd };
     if (current[0].dynamic) return;
+    if (!RUNNERS.has(name) && !SHELLS.has(name) && !languageOf(name)) return;
+    const runState = cwd === state.cwd ? state : { ...cloneState(state), cwd };
     const args = current.slice(1);
     const texts = args.map((f) => f.text);
     const stdin = stdinOf(emitted);
-    const inner: Step = { ...step, stdinFrom: emitted.stdinFrom };
+    const inner: Step = { via: step.via, async: step.async, stdinFrom: emitted.stdinFrom };
 
     if (name === 'eval') {
       if (args.some((f) => f.dynamic)) return;
@@ -533,7 +541,7 @@ class Walker {
     this.depth++;
     const before = this.commands.length;
     this.builtinEffects(argv, cloneState(state));
-    this.run(argv, state, [], { ...step, via: [...step.via, label] }, [argv], [], []);
+    this.run(argv, state, [], { via: [...step.via, label], async: step.async, stdinFrom: step.stdinFrom }, [argv], [], []);
     this.depth--;
     return this.commands[before];
   }
@@ -563,11 +571,13 @@ class Walker {
     const stdinRedirect = redirects.find((r) => r.op === '<<<' || r.op === '<<' || r.op === '<<-');
     const own = assignments.length ? assignments : this.pendingAssignments;
     this.pendingAssignments = [];
+    // Every field present from the start keeps one object shape for all commands (faster property access).
     const command: ExecutedCommand = {
       argv, layers, wrappers, wrapperOptions, cwd, home: state.home, redirects, via: step.via,
       stdinFrom: step.stdinFrom, stdinText: stdinRedirect?.text, async: step.async, assignments: own,
+      shell: undefined, recursion: undefined, output: undefined, outputGlob: undefined, remote: state.remote,
+      forkLoop: undefined, api: undefined,
     };
-    if (state.remote) command.remote = state.remote;
     if (argv.length && !argv.some((f) => f.dynamic)) {
       const output = staticOutput(commandName(argv[0].text), argv.slice(1).map((f) => f.text), cwd, stdinOf(command));
       if (output !== undefined) command.output = output;
@@ -586,6 +596,13 @@ function stdinOf(command: ExecutedCommand): string | undefined {
 
 function assignmentsOf(prefix: Map<string, Field>): Field[] {
   return [...prefix].map(([name, value]) => ({ ...value, text: `${name}=${value.text}`, glob: false }));
+}
+
+/** Expand a list of words into fields (a loop: `flatMap` is slow on this hot path). */
+function expandWords(words: Word[], state: ShellState, sub: Substituter): Field[] {
+  const out: Field[] = [];
+  for (const w of words) for (const f of expandWord(w, state, sub)) out.push(f);
+  return out;
 }
 
 function setVar(state: ShellState, name: string, value: Field): void {

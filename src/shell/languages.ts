@@ -20,7 +20,18 @@ export interface CodeEffects {
 }
 
 /** The language of an interpreter program name, or null. */
+const languageCache = new Map<string, Language | null>();
+
 export function languageOf(program: string): Language | null {
+  let lang = languageCache.get(program);
+  if (lang === undefined) {
+    lang = detectLanguage(program);
+    if (languageCache.size < 256) languageCache.set(program, lang);
+  }
+  return lang;
+}
+
+function detectLanguage(program: string): Language | null {
   if (/^python(\d+(\.\d+)?)?$|^pypy3?$/.test(program)) return 'python';
   if (program === 'node' || program === 'nodejs' || program === 'bun' || program === 'deno') return 'node';
   if (/^perl(5[\d.]*)?$/.test(program)) return 'perl';

@@ -5,6 +5,8 @@
 
 /** Collapse `.`, `..` and repeated slashes of an absolute path. `..` above `/` stays at `/`. */
 export function normalizePath(path: string): string {
+  // Most paths are already normal: no `//`, no `.` or `..` segment, no trailing slash.
+  if (path.startsWith('/') && !/\/\/|\/\.\.?(\/|$)|.\/$/.test(path)) return path;
   const out: string[] = [];
   for (const seg of path.split('/')) {
     if (seg === '' || seg === '.') continue;
