@@ -73,17 +73,28 @@ export function globRegExp(glob: string, dot: boolean): RegExp {
 
 /** Does a target (a path or a glob) name `path`? */
 function names(t: Target, path: string): boolean {
-  return t.glob ? globRegExp(t.path, t.dot).test(path) : t.path === path;
+  return t.glob ? (t.re ??= globRegExp(t.path, t.dot)).test(path) : t.path === path;
 }
 
-/** The parents of a path, nearest first, without `/`. */
+const ancestorCache = new Map<string, string[]>();
+
+/** The parents of a path, nearest first, without `/` (cached: the same home and project come back every time). */
 function ancestors(path: string): string[] {
-  const out: string[] = [];
+  let out = ancestorCache.get(path);
+  if (out) return out;
+  out = [];
   for (let p = path; p.lastIndexOf('/') > 0; ) {
     p = p.slice(0, p.lastIndexOf('/'));
     out.push(p);
   }
+  if (ancestorCache.size < 64) ancestorCache.set(path, out);
   return out;
+}
+
+/** Is `t` the directory `dir` or one of its parents? */
+function namesDirOrParent(t: Target, dir: string): boolean {
+  if (!t.glob) return t.path === dir || (dir.startsWith(t.path) && dir[t.path.length] === '/' && t.path !== '/');
+  return names(t, dir) || ancestors(dir).some((a) => names(t, a));
 }
 
 /** A glob that matches several ordinary entries of `dir` deletes (nearly) everything in it. */
@@ -174,8 +185,8 @@ export const DETECTORS: readonly Detector[] = [
       treeRemovals(facts).flatMap((t) => {
         const home = ctx.home;
         const hit =
-          names(t, home) || ancestors(home).some((a) => names(t, a)) || (!t.glob && isOtherHome(t.path)) ||
-          (t.glob && (names(t, '/home/someone') || names(t, '/root'))) || coversContents(t, home, HOME_PROBES);
+          namesDirOrParent(t, home) || (!t.glob && isOtherHome(t.path)) ||
+          (t.glob && (names(t, '/home/someone') || names(t, '/root') || coversContents(t, home, HOME_PROBES)));
         return hit ? [finding(facts, `recursive delete of the home directory (${t.path})`)] : [];
       }),
   },
@@ -187,7 +198,7 @@ export const DETECTORS: readonly Detector[] = [
       const project = ctx.projectDir;
       if (!project) return [];
       return treeRemovals(facts).flatMap((t) => {
-        const hit = names(t, project) || ancestors(project).some((a) => names(t, a)) || coversContents(t, project, PROJECT_PROBES);
+        const hit = namesDirOrParent(t, project) || (t.glob && coversContents(t, project, PROJECT_PROBES));
         return hit ? [finding(facts, `recursive delete of the project root (${t.path})`)] : [];
       });
     },

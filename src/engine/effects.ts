@@ -10,6 +10,8 @@ export interface Target {
   glob: boolean;
   /** The glob matches hidden names too (`find` results). */
   dot: boolean;
+  /** The compiled glob, once a detector needed it. */
+  re?: RegExp;
 }
 
 /** What a command does to the world, as far as the built-in rules care. */
@@ -367,7 +369,11 @@ const TAMPER_VARIABLES = /^(BASH_ENV|ENV|ZDOTDIR|PROMPT_COMMAND|AGENTFIREWALL_[A
 const CODE_LOADING_NODE_OPTIONS = /(^|\s)(-r|--require|--import|--loader|--experimental-loader|--inspect(-brk)?)(=|\s|$)/;
 
 /** Switching off or going around the shell guards: traps, key bindings, BASH_ENV, `zsh -f`, `env -i bash` ... */
+const TAMPER_PROGRAMS = new Set(['trap', 'shopt', 'set', 'bind', 'bindkey', 'zle', 'unfunction', 'unset', 'export', 'declare', 'typeset', 'readonly', 'local', 'function']);
+
 function tamperEffects(command: ExecutedCommand, effects: Effect[]): void {
+  const program = command.argv.length && !command.argv[0].dynamic ? commandName(command.argv[0].text) : '';
+  if (!command.assignments.length && !command.shell && !command.wrapperOptions.length && !TAMPER_PROGRAMS.has(program)) return;
   const tamper = (how: string) => effects.push({ kind: 'tamper', how });
   for (const a of command.assignments) {
     const [name, ...value] = a.text.split('=');

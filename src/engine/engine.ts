@@ -147,9 +147,11 @@ export class Engine {
   /** Rules with a built-in detector (`detect: rm-home` ...). */
   private detect(matches: Match[], fact: CommandFacts): void {
     const ctx = { projectDir: fact.command.remote ? null : this.policy.projectDir, home: fact.command.home };
+    let present = '';
+    for (const e of fact.effects) present += `${e.kind} `;
     for (const rule of this.detecting) {
       const kinds = rule.detector!.kinds;
-      if (kinds && !fact.effects.some((e) => kinds.includes(e.kind))) continue;
+      if (kinds && (present === '' || !kinds.some((k) => present.includes(k)))) continue;
       for (const f of rule.detector!.find(fact, ctx)) this.addRule(matches, rule.def, f.reason, f.subject, true);
     }
   }

@@ -112,7 +112,12 @@ interface Step {
   via: string[];
   async: boolean;
   stdinFrom?: ExecutedCommand;
+  /** The substituter for commands of this step, made on first use. */
+  substitute?: Substituter;
 }
+
+/** Programs whose output `staticOutput` can know. */
+const STATIC_OUTPUT = new Set(['echo', 'printf', 'pwd', 'dirname', 'basename', 'cat', 'base64', 'xxd', 'rev', 'tr']);
 
 /** Builtins that change the shell's own state (directory, variables, positional parameters). */
 const SHELL_STATE_BUILTINS = new Set(['cd', 'pushd', 'popd', 'export', 'declare', 'typeset', 'local', 'readonly', 'unset', 'set']);
@@ -133,7 +138,8 @@ class Walker {
   private pendingAssignments: Field[] = [];
 
   private substitute(step: Step): Substituter {
-    return (body, state) => {
+    // One substituter per step object: steps are shared by every command of a list, so this saves an allocation each.
+    return (step.substitute ??= (body, state) => {
       const before = this.commands.length;
       const via = [...step.via, '$( )'];
       this.script(body, cloneState(state), { via, async: false });
@@ -142,7 +148,7 @@ class Walker {
       const top = inner.filter((c) => c.via.length === via.length);
       const last = top[top.length - 1];
       return { output: last?.output, producers };
-    };
+    });
   }
 
   script(script: Script, state: ShellState, step: Step): void {
@@ -578,7 +584,7 @@ class Walker {
       shell: undefined, recursion: undefined, output: undefined, outputGlob: undefined, remote: state.remote,
       forkLoop: undefined, api: undefined,
     };
-    if (argv.length && !argv.some((f) => f.dynamic)) {
+    if (argv.length && STATIC_OUTPUT.has(commandName(argv[0].text)) && !argv.some((f) => f.dynamic)) {
       const output = staticOutput(commandName(argv[0].text), argv.slice(1).map((f) => f.text), cwd, stdinOf(command));
       if (output !== undefined) command.output = output;
     }

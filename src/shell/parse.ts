@@ -13,8 +13,17 @@ class ParseError extends Error {
 
 const META = new Set([' ', '\t', '\n', ';', '&', '|', '(', ')', '<', '>']);
 const RESERVED_CLOSERS = new Set(['then', 'elif', 'else', 'fi', 'do', 'done', 'esac', '}', 'in']);
+// Sticky patterns matched at the cursor (hoisted: a regex literal makes a new object on every evaluation).
+const TOKEN_RE = /[^\s;&|()<>]+/y;
+const PLAIN_WORD_RE = /[^\s;&|()<>'"`$\\]+/y;
+const TEST_OPERATOR_RE = /(&&|\|\||<|>|\(|\)|!)/y;
+const EMPTY_PARENS_RE = /\(\s*\)/y;
+const REDIRECT_RE = /(\d+|\{[A-Za-z_][A-Za-z0-9_]*\})?(&>>|&>|<<<|<<-|<<|<>|>>|>\||>&|<&|>|<)/y;
+const PARAM_NAME_RE = /[A-Za-z_][A-Za-z0-9_]*/y;
+const BRACE_PARAM_RE = /([A-Za-z_][A-Za-z0-9_]*|[0-9]+|[@*#?$!\-])(\[[^\]]*\])?/y;
+const PARAM_OP_RE = /(:-|:=|:\?|:\+|-|=|\?|\+|##|#|%%|%|\/\/|\/#|\/%|\/|\^\^|\^|,,|,|:|@)/y;
 const NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const ASSIGN_RE = /^([A-Za-z_][A-Za-z0-9_]*)(\[[^\]]*\])?(\+?)=/;
+const ASSIGN_RE = /([A-Za-z_][A-Za-z0-9_]*)(\[[^\]]*\])?(\+?)=/y;
 
 /**
  * Parse one shell command line (or several lines) into a syntax tree.
@@ -56,6 +65,12 @@ class Parser {
     return this.pos >= this.src.length;
   }
 
+  /** Match a sticky (`y`) regular expression at the cursor (or at `at`) without copying the rest of the line. */
+  private sticky(re: RegExp, at = this.pos): RegExpExecArray | null {
+    re.lastIndex = at;
+    return re.exec(this.src);
+  }
+
   private ch(offset = 0): string {
     return this.src[this.pos + offset] ?? '';
   }
@@ -90,13 +105,13 @@ class Parser {
   peekToken(): string {
     const ops = ['&&', '||', ';;', '|&', ';', '&', '|', '(', ')', '\n'];
     for (const op of ops) if (this.startsWith(op)) return op === '\n' ? 'newline' : op;
-    const m = /^[^\s;&|()<>]+/.exec(this.src.slice(this.pos));
+    const m = this.sticky(TOKEN_RE);
     return m ? m[0] : this.ch();
   }
 
   /** The next plain word if it is unquoted text (used to spot reserved words). */
   private peekPlainWord(): string | null {
-    const m = /^[^\s;&|()<>'"`$\\]+/.exec(this.src.slice(this.pos));
+    const m = this.sticky(PLAIN_WORD_RE);
     if (!m) return null;
     const next = this.src[this.pos + m[0].length];
     if (next !== undefined && !META.has(next) && next !== '\r') return null;
@@ -403,7 +418,7 @@ class Parser {
         break;
       }
       // Inside [[ ]], operators such as < > && || ( ) are part of the expression.
-      const op = /^(&&|\|\||<|>|\(|\)|!)/.exec(this.src.slice(this.pos));
+      const op = this.sticky(TEST_OPERATOR_RE);
       if (op) {
         this.pos += op[0].length;
         words.push({ parts: [{ type: 'lit', text: op[0], quoted: false }], raw: op[0] });
@@ -433,7 +448,7 @@ class Parser {
       if (c === '\n' || c === ';' || c === '&' && this.ch(1) !== '>' || c === '|' || c === ')') break;
       if (c === '(') {
         // `name () compound` defines a function.
-        if (cmd.words.length === 1 && cmd.assigns.length === 0 && /^\(\s*\)/.test(this.src.slice(this.pos))) {
+        if (cmd.words.length === 1 && cmd.assigns.length === 0 && this.sticky(EMPTY_PARENS_RE) !== null) {
           this.pos = this.src.indexOf(')', this.pos) + 1;
           this.skipSpace(true);
           return { type: 'function', name: cmd.words[0].raw, body: this.parseCommand() };
@@ -461,7 +476,7 @@ class Parser {
   }
 
   private tryAssignment(): Assignment | null {
-    const m = ASSIGN_RE.exec(this.src.slice(this.pos));
+    const m = this.sticky(ASSIGN_RE);
     if (!m) return null;
     this.pos += m[0].length;
     const name = m[1];
@@ -490,7 +505,7 @@ class Parser {
   }
 
   private tryRedirect(): Redirect | null {
-    const m = /^(\d+|\{[A-Za-z_][A-Za-z0-9_]*\})?(&>>|&>|<<<|<<-|<<|<>|>>|>\||>&|<&|>|<)/.exec(this.src.slice(this.pos));
+    const m = this.sticky(REDIRECT_RE);
     if (!m) return null;
     // `<(` and `>(` are process substitutions, which are words.
     if (!m[1] && (m[2] === '<' || m[2] === '>') && this.src[this.pos + m[0].length] === '(') return null;
@@ -772,7 +787,7 @@ class Parser {
     }
     if (n === '{') return this.parseBraceParam(quoted);
     if (/[A-Za-z_]/.test(n)) {
-      const m = /^[A-Za-z_][A-Za-z0-9_]*/.exec(this.src.slice(this.pos + 1))!;
+      const m = this.sticky(PARAM_NAME_RE, this.pos + 1)!;
       this.pos += 1 + m[0].length;
       return { type: 'param', name: m[0], quoted };
     }
@@ -820,7 +835,7 @@ class Parser {
       indirect = true;
       this.pos++;
     }
-    const m = /^([A-Za-z_][A-Za-z0-9_]*|[0-9]+|[@*#?$!\-])(\[[^\]]*\])?/.exec(this.src.slice(this.pos));
+    const m = this.sticky(BRACE_PARAM_RE);
     if (!m) this.fail('bad ${...} substitution');
     this.pos += m[0].length;
     const name = m[1];
@@ -828,7 +843,7 @@ class Parser {
       this.pos++;
       return { type: 'param', name, quoted, length, indirect };
     }
-    const op = /^(:-|:=|:\?|:\+|-|=|\?|\+|##|#|%%|%|\/\/|\/#|\/%|\/|\^\^|\^|,,|,|:|@)/.exec(this.src.slice(this.pos));
+    const op = this.sticky(PARAM_OP_RE);
     if (!op) this.fail('bad ${...} substitution');
     this.pos += op[0].length;
     const arg = this.parseBraceArg();
