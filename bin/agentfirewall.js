@@ -10,7 +10,6 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const vm = require('node:vm');
-const { wrap } = require('node:module');
 
 const bundle = path.join(__dirname, '..', 'dist', 'cli.cjs');
 const cacheFile = `${bundle}.${process.version}-${process.arch}.v8cache`;
@@ -21,7 +20,9 @@ try {
 } catch {
   // no cache yet
 }
-const script = new vm.Script(wrap(source), {
+// The CommonJS wrapper, written out: loading node:module for its `wrap` costs more than the check itself.
+const wrapped = `(function (exports, require, module, __filename, __dirname) { ${source}\n});`;
+const script = new vm.Script(wrapped, {
   filename: bundle,
   cachedData,
 });

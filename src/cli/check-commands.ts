@@ -1,5 +1,4 @@
 import { realpathSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { shouldRecord } from '../adapters/audit-level.js';
 import { findProjectDir, firewallPaths, requireDist } from '../config/locate.js';
@@ -10,7 +9,7 @@ import { Engine } from '../engine/engine.js';
 import type { GlobMatcherFactory } from '../engine/path-globs.js';
 import type { Decision, FileOperation, FirewallEvent } from '../engine/types.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
-import { print, say, styleFor, verdictLabel } from './output.js';
+import { print, say, sayLines, styleFor, verdictLabel } from './output.js';
 
 /** Options shared by check, check-file and check-network. */
 export interface CheckOptions {
@@ -38,14 +37,14 @@ export async function policyFor(cwd: string): Promise<LoadedPolicy | number> {
   }
   if (loaded.issues.length) {
     say(`the configuration has ${loaded.issues.length === 1 ? '1 error' : `${loaded.issues.length} errors`}; nothing was checked:`);
-    for (const issue of loaded.issues) process.stderr.write(`  ${formatIssue(issue)}\n`);
+    sayLines(loaded.issues.map((issue) => `  ${formatIssue(issue)}`));
     return EXIT.error;
   }
   return loaded;
 }
 
 function homeDir(): string {
-  const home = process.env.HOME || homedir();
+  const home = process.env.HOME || process.getBuiltinModule('node:os').homedir();
   try {
     return realpathSync(home);
   } catch {
@@ -89,7 +88,7 @@ async function report(
   if (options.json) {
     print(JSON.stringify({ verdict: decision.verdict, rule: decision.rule, reason: decision.reason, type, target, matches: decision.matches }));
   } else if (!(options.quiet && decision.verdict === 'allow')) {
-    const style = await styleFor(process.stderr);
+    const style = await styleFor(2);
     const rule = decision.verdict === 'allow' ? '' : ` [${decision.rule}]`;
     say(`${verdictLabel(decision.verdict, style)}${rule} ${target}${decision.verdict === 'allow' ? '' : `: ${decision.reason}`}`);
   }

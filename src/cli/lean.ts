@@ -1,5 +1,6 @@
 import { requireDist } from '../config/locate.js';
 import { FILE_OPERATIONS, type FileOperation } from '../engine/types.js';
+import { say } from './output.js';
 import { runCheck, runCheckFile, runCheckNetwork, type CheckOptions } from './check-commands.js';
 
 /**
@@ -66,7 +67,7 @@ export async function run(argv: string[]): Promise<void> {
     else if (args.command === 'check-file') process.exitCode = await runCheckFile(args.target, args.operation!, args.options);
     else process.exitCode = await runCheckNetwork(args.target, args.port, args.options);
   } catch (error) {
-    process.stderr.write(`agentfirewall: internal error: ${(error as Error).stack ?? error}\n`);
+    say(`internal error: ${(error as Error).stack ?? error}`);
     process.exitCode = 2;
   }
 }

@@ -7,6 +7,7 @@ import { runInit } from './commands/init.js';
 import { runStatus } from './commands/status.js';
 import { runExplain } from './commands/explain.js';
 import { EXIT } from './exit-codes.js';
+import { say, sayLines } from './output.js';
 
 function checkOptions(cmd: Command): Command {
   return cmd
@@ -89,10 +90,10 @@ export async function main(argv: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return EXIT.ok;
-      if (error.code === 'agentfirewall.port') process.stderr.write(`${error.message}\n`);
+      if (error.code === 'agentfirewall.port') sayLines([error.message]);
       return EXIT.error;
     }
-    process.stderr.write(`agentfirewall: internal error: ${(error as Error).stack ?? error}\n`);
+    say(`internal error: ${(error as Error).stack ?? error}`);
     return EXIT.error;
   }
 }

@@ -62,7 +62,7 @@ export async function runExplain(line: string, options: CheckOptions): Promise<n
     print(JSON.stringify(data));
     return exitCodeFor(analysis.decision.verdict);
   }
-  const style = await styleFor(process.stdout);
+  const style = await styleFor(1);
   const out: string[] = [`command   ${line}`, `cwd       ${event.cwd}`, `parse     ${data.parse.ok ? 'ok' : `failed: ${data.parse.error}`}`];
   if (data.commands.length) out.push('', 'runs:');
   data.commands.forEach((c, i) => {

@@ -6,7 +6,7 @@ import { firewallPaths, PRESET_NAMES } from '../../config/locate.js';
 import { renderConfig } from '../../config/template.js';
 import { closest, formatIssue, type ConfigIssue } from '../../config/validate.js';
 import { EXIT } from '../exit-codes.js';
-import { say } from '../output.js';
+import { say, sayLines } from '../output.js';
 
 export interface InitOptions {
   preset: string;
@@ -39,7 +39,7 @@ export function runInit(options: InitOptions): number {
   const { text, issues } = configTextFor(options.preset, projectDir);
   if (!text) {
     say(`the preset '${options.preset}' is broken (this is a bug in agentfirewall):`);
-    for (const i of issues) process.stderr.write(`  ${formatIssue(i)}\n`);
+    sayLines(issues.map((i) => `  ${formatIssue(i)}`));
     return EXIT.error;
   }
   try {
