@@ -29,8 +29,10 @@ const script = new vm.Script(wrapped, {
 const cli = { exports: {} };
 script.runInThisContext()(cli.exports, require, cli, bundle, path.dirname(bundle));
 
-if (cachedData === undefined || script.cachedDataRejected) {
-  // Written after the command ran, so the functions it compiled on the way are in the cache too.
+const hotPath = ['check', 'check-file', 'check-network'].includes(process.argv[2]);
+if (hotPath && (cachedData === undefined || script.cachedDataRejected)) {
+  // Written after a check ran, so the functions the check path compiled are in the cache too
+  // (a cache made by `init` or `status` would leave the check path to compile itself every time).
   process.once('beforeExit', () => {
     try {
       const tmp = `${cacheFile}.${process.pid}.tmp`;
