@@ -1,5 +1,5 @@
 import type { ExecutedCommand } from '../shell/interpret.js';
-import { basename, isWithin } from '../shell/paths.js';
+import { basename, isWithin, joinPath } from '../shell/paths.js';
 import { commandName } from '../shell/wrappers.js';
 import { effectsOf, type Effect, type Target } from './effects.js';
 
@@ -17,6 +17,8 @@ export interface DetectorContext {
   projectDir: string | null;
   /** The home directory where the command runs. */
   home: string;
+  /** Files that a downloader wrote earlier on the same line (`curl -o x.sh …`, `wget … > x.sh`). */
+  downloads?: ReadonlySet<string>;
 }
 
 /** One thing a detector found. */
@@ -139,6 +141,19 @@ function downloaded(command: ExecutedCommand | undefined, depth = 0): boolean {
 }
 
 const fromNetwork = (field: { producers?: string[] } | undefined) => field?.producers?.some((p) => DOWNLOADERS.has(p)) === true;
+
+const INTERPRETERS = /^(sh|bash|zsh|dash|ksh|fish|source|\.|python[\d.]*|node|nodejs|perl|ruby|php[\d.]*|deno|bun)$/;
+
+/** Files the downloaders on a line write (their `-o`/`-O` targets and their redirections). */
+export function downloadedFiles(all: readonly CommandFacts[]): Set<string> {
+  const files = new Set<string>();
+  for (const f of all) {
+    const c = f.command;
+    if (c.argv.length === 0 || !DOWNLOADERS.has(commandName(c.argv[0].text))) continue;
+    for (const e of f.effects) if (e.kind === 'write' && !e.target.glob) files.add(e.target.path);
+  }
+  return files;
+}
 
 /** Does this command execute text as code (a shell, `source`, `eval`, an interpreter)? Returns how it gets the code. */
 function codeRunner(c: ExecutedCommand): 'stdin' | 'argument' | null {
@@ -299,13 +314,20 @@ export const DETECTORS: readonly Detector[] = [
   {
     name: 'download-exec',
     description: 'code downloaded from the network handed to a shell or interpreter (curl | sh, sh <(curl), bash -c "$(curl)")',
-    find: (facts) => {
+    find: (facts, ctx) => {
       const c = facts.command;
+      if (c.argv.length === 0 || c.argv[0].dynamic) return [];
+      const name = commandName(c.argv[0].text);
       const how = codeRunner(c);
-      if (!how) return [];
+      const runsCode = how !== null || INTERPRETERS.test(name);
       const viaStdin = how === 'stdin' && (downloaded(c.stdinFrom) || fromNetwork(c.stdinText));
-      const viaArgument = c.argv.slice(1).some(fromNetwork) || fromNetwork(c.shell?.command) || fromNetwork(c.shell?.script);
-      return viaStdin || viaArgument ? [finding(facts, 'runs code downloaded from the network without reading it')] : [];
+      const viaArgument = runsCode && (c.argv.slice(1).some(fromNetwork) || fromNetwork(c.shell?.command) || fromNetwork(c.shell?.script));
+      // Downloaded to a file, then run from it on the same line: `curl -o i.sh … && sh i.sh`, `./i.sh`.
+      const path = (f: { text: string }) => joinPath(c.cwd, f.text);
+      const viaFile =
+        ctx.downloads !== undefined && ctx.downloads.size > 0 &&
+        (ctx.downloads.has(path(c.argv[0])) || (runsCode && c.argv.slice(1).some((f) => !f.dynamic && !f.text.startsWith('-') && ctx.downloads!.has(path(f)))));
+      return viaStdin || viaArgument || viaFile ? [finding(facts, 'runs code downloaded from the network without reading it')] : [];
     },
   },
   {

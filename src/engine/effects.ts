@@ -169,6 +169,12 @@ export function effectsOf(command: ExecutedCommand): Effect[] {
       }
       break;
     }
+    case 'scp': {
+      const { operands } = operandsOf(args, 'cFiJloPS', []);
+      const dest = operands[operands.length - 1];
+      if (operands.length >= 2 && !/^[^/]*:/.test(dest.text)) push(dest, (t) => ({ kind: 'write', target: t, how }));
+      break;
+    }
     case 'tee': {
       for (const f of operandsOf(args).operands) push(f, (t) => (NOT_A_FILE.test(t.path) ? null : isBlockDevice(t.path) ? { kind: 'disk', device: t.path, how } : { kind: 'write', target: t, how }));
       break;
@@ -205,6 +211,15 @@ export function effectsOf(command: ExecutedCommand): Effect[] {
         const eq = a.indexOf('=');
         const value = flags.includes(a) ? args[i + 1] : eq > 0 && flags.includes(a.slice(0, eq)) ? lit(a.slice(eq + 1)) : /^-[a-zA-Z]*O$/.test(a) && name === 'wget' ? args[i + 1] : undefined;
         if (value && value.text !== '-') push(value, (t) => ({ kind: 'write', target: t, how }));
+      }
+      // wget without -O, and curl -O / --remote-name, save under the URL's file name in the working directory.
+      const texts = args.map((a) => a.text);
+      const saves = name === 'wget' ? !texts.some((t) => /^(-[a-zA-Z]*O|--output-document)/.test(t) || t === '--spider') : texts.some((t) => /^-[a-zA-Z]*O$/.test(t) || t === '--remote-name');
+      if (saves) {
+        for (const url of texts.filter((t) => /^[a-z]+:\/\//i.test(t))) {
+          const file = url.replace(/[?#].*$/, '').split('/').pop();
+          if (file) push(lit(file), (t) => ({ kind: 'write', target: t, how }));
+        }
       }
       break;
     }
@@ -244,7 +259,9 @@ export function effectsOf(command: ExecutedCommand): Effect[] {
         else if (a.startsWith('--signal=')) signal = a.slice(9);
         else if (/^-s\w+$/.test(a) && name === 'kill') signal = a.slice(2);
         else if (/^-\w+$/.test(a)) signal = a.slice(1);
-        if (signal && SIGKILL.test(signal)) {
+        // A signal with nothing to send it to only prints usage.
+        const next = a === '-s' || a === '-n' || a === '--signal' ? i + 2 : i + 1;
+        if (signal && SIGKILL.test(signal) && texts.length > next) {
           effects.push({ kind: 'signal', signal: 'KILL', how });
           break;
         }
@@ -285,6 +302,11 @@ export function effectsOf(command: ExecutedCommand): Effect[] {
     }
   }
   if (name.startsWith('mkfs.')) for (const f of args) if (!f.dynamic && isBlockDevice(f.text)) effects.push({ kind: 'disk', device: f.text, how });
+  // Whatever writes onto a disk device (cp, install, tee ...) destroys what is on it.
+  for (let i = 0; i < effects.length; i++) {
+    const e = effects[i];
+    if (e.kind === 'write' && isBlockDevice(e.target.path)) effects[i] = { kind: 'disk', device: e.target.path, how };
+  }
   return effects;
 }
 
@@ -309,6 +331,7 @@ function gitEffects(command: ExecutedCommand, args: Field[], effects: Effect[], 
   }
   const sub = args[i]?.text;
   const rest = args.slice(i + 1).map((f) => f.text);
+  if (rest.includes('--help') || rest.includes('-h')) return;
   const spec = sub ? OPTION_SPECS.git.subcommands?.[sub] : undefined;
   const longs = rest.filter((r) => r.startsWith('--')).map((r) => resolveAbbreviation(r.slice(2).split('=')[0], spec));
   // Short option letters; a letter that takes a value (`-e PATTERN`, `-o OPTION`) ends its group and takes the next word.

@@ -2,7 +2,7 @@ import { interpret, type Interpretation } from '../shell/interpret.js';
 import { parse } from '../shell/parse.js';
 import { isWithin, normalizePath } from '../shell/paths.js';
 import { BUILTIN_RULES } from './builtin-rules.js';
-import { detector, factsOf, type CommandFacts, type Detector } from './detectors.js';
+import { detector, downloadedFiles, factsOf, type CommandFacts, type Detector } from './detectors.js';
 import type { Effect } from './effects.js';
 import { compileCommandPattern, type CommandPattern } from './command-pattern.js';
 import { compileHostPattern, normalizeHost, type HostPattern } from './hosts.js';
@@ -107,9 +107,10 @@ export class Engine {
       this.add(matches, 'parse/unparseable', 'the command line is too deeply nested or too long to check', event.command);
     }
     const facts = factsOf(interpretation.commands);
+    const downloads = downloadedFiles(facts);
     for (const fact of facts) {
       const { command } = fact;
-      this.detect(matches, fact);
+      this.detect(matches, fact, downloads);
       if (!command.remote) this.fileEffects(matches, fact.effects, event.home);
       if (command.argv.length === 0) continue;
       if (this.matching.length || this.blocklist().length) {
@@ -145,8 +146,8 @@ export class Engine {
   }
 
   /** Rules with a built-in detector (`detect: rm-home` ...). */
-  private detect(matches: Match[], fact: CommandFacts): void {
-    const ctx = { projectDir: fact.command.remote ? null : this.policy.projectDir, home: fact.command.home };
+  private detect(matches: Match[], fact: CommandFacts, downloads: ReadonlySet<string>): void {
+    const ctx = { projectDir: fact.command.remote ? null : this.policy.projectDir, home: fact.command.home, downloads };
     let present = '';
     for (const e of fact.effects) present += `${e.kind} `;
     for (const rule of this.detecting) {

@@ -521,7 +521,7 @@ class Walker {
     for (const line of effects.shellLines) this.nested(line, label, state, step, null);
     for (const argv of effects.argvs) this.derived(argv.map(lit), state, step, label);
     for (const d of effects.deletes) {
-      const c = this.derived([lit('rm'), lit(d.recursive ? '-rf' : '-f'), { ...lit(d.path), glob: false }], state, step, label);
+      const c = this.derived([lit('rm'), lit(d.recursive ? '-rf' : '-f'), lit(d.path)], state, step, label);
       if (c) c.api = d.api;
     }
     for (const w of effects.writes) {

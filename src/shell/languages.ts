@@ -229,6 +229,9 @@ export function pathExpression(expr: string, ctx: CodeContext): string | undefin
   if (literal !== undefined) return literal;
   if (HOME_EXPR.some((re) => re.test(t))) return ctx.home;
   if (CWD_EXPR.some((re) => re.test(t))) return ctx.cwd;
+  // glob("~/.ssh/*") and friends: the pattern, with the home directory put in for ~.
+  const glob = /^(?:glob\.glob|Dir\.glob|glob|globSync)\(\s*(['"])(.*?)\1[\s\S]*\)$/.exec(t);
+  if (glob) return glob[2].replace(/^~(?=\/|$)/, ctx.home);
   const expand = /^os\.path\.expanduser\(\s*(['"])~\/(.*)\1\s*\)$/.exec(t);
   if (expand) return `${ctx.home}/${expand[2]}`;
   const wrapped = /^(?:(?:pathlib\.)?(?:Pure)?(?:Posix)?Path|File\.expand_path|path\.resolve|resolve|abspath|os\.path\.abspath|realpath)\(([\s\S]*)\)$/.exec(t);
