@@ -19,10 +19,16 @@ export interface CheckOptions {
   /** Who is asking, for the audit log: cli, bash, zsh, claude ... */
   source?: string;
   cwd?: string;
+  /** With a broken config, decide with the standard preset (and say so) instead of exiting 2: for enforcement points. */
+  fallback?: boolean;
+  /** The line was typed at an interactive shell by a person. */
+  interactive?: boolean;
+  /** The line may be an incomplete fragment: exit 3 when more lines are needed. */
+  fragment?: boolean;
 }
 
 /** The project's policy for a check, or an exit code when there is none or it is broken. */
-export async function policyFor(cwd: string): Promise<LoadedPolicy | number> {
+export async function policyFor(cwd: string, fallback = false): Promise<LoadedPolicy | number> {
   const projectDir = findProjectDir(cwd);
   if (!projectDir) {
     say(`no .agentfirewall/ found in ${cwd} or any parent directory (run 'agentfirewall init' first)`);
@@ -34,6 +40,12 @@ export async function policyFor(cwd: string): Promise<LoadedPolicy | number> {
   } catch (error) {
     say(`cannot load the configuration: ${(error as Error).message}`);
     return EXIT.error;
+  }
+  if (loaded.issues.length && fallback) {
+    const { loadFallbackPolicy } = requireDist<typeof import('../config/load.js')>('config/load.js');
+    const standard = loadFallbackPolicy(projectDir, loaded.issues);
+    say(`warning: ${standard.policy.fallback}`);
+    return { ...standard, issues: [] };
   }
   if (loaded.issues.length) {
     say(`the configuration has ${loaded.issues.length === 1 ? '1 error' : `${loaded.issues.length} errors`}; nothing was checked:`);
@@ -119,17 +131,20 @@ export function commandEvent(command: string, cwd?: string): Extract<FirewallEve
 /** `agentfirewall check <command>`: decide a shell command line. */
 export async function runCheck(command: string, options: CheckOptions): Promise<number> {
   const cwd = resolve(options.cwd ?? process.cwd());
-  const loaded = await policyFor(cwd);
+  const loaded = await policyFor(cwd, options.fallback);
   if (typeof loaded === 'number') return loaded;
   const event = commandEvent(command, cwd);
+  if (options.interactive) event.interactive = true;
+  if (options.fragment) event.fragment = true;
   const decision = new Engine(loaded.policy, { glob: lazyGlob }).decide(event);
+  if (options.fragment && decision.rule === 'parse/incomplete') return EXIT.incomplete;
   return report(loaded, 'command', command, decision, options, cwd);
 }
 
 /** `agentfirewall check-file <path> -o <operation>`: decide a file operation. */
 export async function runCheckFile(path: string, operation: FileOperation, options: CheckOptions): Promise<number> {
   const cwd = resolve(options.cwd ?? process.cwd());
-  const loaded = await policyFor(cwd);
+  const loaded = await policyFor(cwd, options.fallback);
   if (typeof loaded === 'number') return loaded;
   // Deleting or moving a symlink acts on the link itself; writing through it acts on its target.
   const follow = operation !== 'delete' && operation !== 'move_outside_sandbox';
@@ -142,7 +157,7 @@ export async function runCheckFile(path: string, operation: FileOperation, optio
 /** `agentfirewall check-network <host>`: decide an outbound connection. */
 export async function runCheckNetwork(host: string, port: number | undefined, options: CheckOptions): Promise<number> {
   const cwd = resolve(options.cwd ?? process.cwd());
-  const loaded = await policyFor(cwd);
+  const loaded = await policyFor(cwd, options.fallback);
   if (typeof loaded === 'number') return loaded;
   const decision = new Engine(loaded.policy).decide({ type: 'network', host, port });
   return report(loaded, 'network', port ? `${host}:${port}` : host, decision, options, cwd);

@@ -33,6 +33,9 @@ export function parseLeanArgs(argv: readonly string[]): LeanArgs | null {
     }
     if (name === '--json') options.json = true;
     else if (name === '--quiet' || name === '-q') options.quiet = true;
+    else if (name === '--fallback') options.fallback = true;
+    else if (name === '--interactive' && command === 'check') options.interactive = true;
+    else if (name === '--fragment' && command === 'check') options.fragment = true;
     else if (name === '--source') options.source = value();
     else if (name === '--cwd') options.cwd = value();
     else if ((name === '--operation' || name === '-o') && command === 'check-file') operation = value();

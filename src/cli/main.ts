@@ -6,6 +6,7 @@ import { runCheck, runCheckFile, runCheckNetwork, type CheckOptions } from './ch
 import { runInit } from './commands/init.js';
 import { runStatus } from './commands/status.js';
 import { runExplain } from './commands/explain.js';
+import { runInstallHooks, runShellEnv, runUninstallHooks } from './commands/hooks.js';
 import { EXIT } from './exit-codes.js';
 import { say, sayLines } from './output.js';
 
@@ -14,7 +15,8 @@ function checkOptions(cmd: Command): Command {
     .option('--json', 'print the decision as JSON on stdout')
     .option('-q, --quiet', 'print nothing when the action is allowed')
     .option('--source <name>', 'who is asking, recorded in the audit log', 'cli')
-    .option('--cwd <dir>', 'decide as if run from this directory');
+    .option('--cwd <dir>', 'decide as if run from this directory')
+    .option('--fallback', 'with a broken config, decide with the standard preset and warn (for hooks) instead of exiting 2');
 }
 
 /** Build the full command-line interface. Each action returns its exit code through `setCode`. */
@@ -44,7 +46,9 @@ export function buildProgram(setCode: (code: number) => void): Command {
     program
       .command('check')
       .description('decide a shell command line (exit 0 allow or warn, 1 deny, 2 error)')
-      .argument('<command>', 'the command line, as one argument'),
+      .argument('<command>', 'the command line, as one argument')
+      .option('--interactive', 'typed by a person at an interactive shell (editing .agentfirewall/ is allowed)')
+      .option('--fragment', 'the line may be incomplete (a continuation line follows): exit 3 when it is'),
   ).action(async (command: string, o: CheckOptions) => setCode(await runCheck(command, o)));
 
   program
@@ -73,6 +77,24 @@ export function buildProgram(setCode: (code: number) => void): Command {
         return Number(v);
       }),
   ).action(async (host: string, o: CheckOptions & { port?: number }) => setCode(await runCheckNetwork(host, o.port, o)));
+
+  program
+    .command('install-hooks')
+    .description('add the interactive shell guard to ~/.bashrc or ~/.zshrc (between agentfirewall markers)')
+    .addOption(new Option('--shell <shell>', 'the shell (default: from $SHELL)').choices(['bash', 'zsh']))
+    .action((o: { shell?: string }) => setCode(runInstallHooks(o)));
+
+  program
+    .command('uninstall-hooks')
+    .description('remove the shell guard, restoring the startup file byte for byte')
+    .addOption(new Option('--shell <shell>', 'the shell (default: both)').choices(['bash', 'zsh']))
+    .action((o: { shell?: string }) => setCode(runUninstallHooks(o)));
+
+  program
+    .command('shell-env')
+    .description("print the exports that guard an agent's bash -c and zsh -c shells: eval \"$(agentfirewall shell-env)\"")
+    .option('--cwd <dir>', 'the project to guard (default: the current directory)')
+    .action((o: { cwd?: string }) => setCode(runShellEnv(o)));
 
   for (const cmd of program.commands) cmd.exitOverride();
   return program;

@@ -95,6 +95,9 @@ export class Engine {
     if (this.policy.mode === 'off') return { decision: offDecision() };
     const matches: Match[] = [];
     const parsed = parse(event.command);
+    if (event.fragment && ((!parsed.ok && parsed.incomplete) || (parsed.ok && parsed.heredocOpen))) {
+      return { decision: { verdict: 'allow', rule: 'parse/incomplete', reason: 'the line is incomplete; it is checked again with the lines that complete it', matches: [] } };
+    }
     if (!parsed.ok) {
       this.add(matches, 'parse/unparseable', `cannot parse the command line: ${parsed.error}`, event.command);
       return { decision: this.finish(matches), parseError: parsed.error };
@@ -111,7 +114,7 @@ export class Engine {
     for (const fact of facts) {
       const { command } = fact;
       this.detect(matches, fact, downloads);
-      if (!command.remote) this.fileEffects(matches, fact.effects, event.home);
+      if (!command.remote) this.fileEffects(matches, fact.effects, event.home, event.interactive === true);
       if (command.argv.length === 0) continue;
       if (this.matching.length || this.blocklist().length) {
         for (const layer of command.layers) {
@@ -158,7 +161,7 @@ export class Engine {
   }
 
   /** The file operations a command performs, judged like `check-file` would judge them. */
-  private fileEffects(matches: Match[], effects: Effect[], home: string): void {
+  private fileEffects(matches: Match[], effects: Effect[], home: string, interactive: boolean): void {
     for (const e of effects) {
       if (e.kind !== 'delete' && e.kind !== 'move' && e.kind !== 'write' && e.kind !== 'chmod') continue;
       if (e.target.glob) continue; // globs are judged by the detectors, which know what they expand to
@@ -166,6 +169,8 @@ export class Engine {
       const path = e.target.path;
       const operation: FileOperation =
         e.kind === 'move' ? (e.to && !isWithin(e.to.path, root) ? 'move_outside_sandbox' : 'delete') : e.kind === 'chmod' ? 'chmod' : e.kind;
+      // A person at an interactive shell may edit the firewall's own configuration.
+      if (interactive && isFirewallDir(path, this.policy.projectDir)) continue;
       for (const m of this.fileMatches({ type: 'file', operation, path, home })) {
         if (m.rule === 'fs/sandbox-escape' && allowEscape) continue;
         if (!matches.some((x) => x.rule === m.rule && x.subject === m.subject)) matches.push(m);

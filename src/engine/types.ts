@@ -52,7 +52,17 @@ export interface Policy {
 
 /** Something an agent wants to do. Paths are absolute and already resolved (`..`, symlinks) by the caller. */
 export type FirewallEvent =
-  | { type: 'command'; command: string; cwd: string; home: string; env?: Record<string, string> }
+  | {
+      type: 'command';
+      command: string;
+      cwd: string;
+      home: string;
+      env?: Record<string, string>;
+      /** Typed by a person at an interactive shell: editing `.agentfirewall/` is then allowed. */
+      interactive?: boolean;
+      /** One line of possibly more (an interactive shell's continuation lines): incomplete input is not an error. */
+      fragment?: boolean;
+    }
   | { type: 'file'; operation: FileOperation; path: string; home: string }
   | { type: 'network'; host: string; port?: number };
 

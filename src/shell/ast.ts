@@ -78,5 +78,7 @@ export interface Script {
 
 /** The result of parsing: never an exception. */
 export type ParseResult =
-  | { ok: true; script: Script }
-  | { ok: false; error: string; offset: number };
+  /** `heredocOpen`: a heredoc's end marker has not come yet (complete for `bash -c`, not for an interactive shell). */
+  | { ok: true; script: Script; heredocOpen?: boolean }
+  /** `incomplete`: the input ended inside a quote, substitution or compound command, or after `&&`, `|`, `\`: more lines would complete it. */
+  | { ok: false; error: string; offset: number; incomplete: boolean };

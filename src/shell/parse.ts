@@ -35,11 +35,15 @@ export function parse(source: string): ParseResult {
     const script = parser.parseScript([]);
     parser.skipSpace(true);
     if (!parser.atEnd()) parser.fail(`unexpected '${parser.peekToken()}'`);
-    return { ok: true, script };
+    return parser.heredocOpen() ? { ok: true, script, heredocOpen: true } : { ok: true, script };
   } catch (error) {
-    if (error instanceof ParseError) return { ok: false, error: error.message, offset: error.offset };
+    if (error instanceof ParseError) {
+      // Ran out of input while something was still open: a continuation line would complete it.
+      const incomplete = error.offset >= source.length || /^unterminated|end of input/.test(error.message);
+      return { ok: false, error: error.message, offset: error.offset, incomplete };
+    }
     // A bug in the parser must still be a decision, not a crash.
-    return { ok: false, error: `parser failure: ${(error as Error).message}`, offset: 0 };
+    return { ok: false, error: `parser failure: ${(error as Error).message}`, offset: 0, incomplete: false };
   }
 }
 
@@ -530,6 +534,13 @@ class Parser {
     return redirect;
   }
 
+  private unterminatedHeredoc = false;
+
+  /** A heredoc was started but its end marker never came (bash runs it anyway; an interactive shell waits for more lines). */
+  heredocOpen(): boolean {
+    return this.unterminatedHeredoc || this.heredocs.length > 0;
+  }
+
   /** After a newline, read the bodies of the heredocs started on the line before it. */
   private readHeredocBodies(): void {
     const pending = this.heredocs;
@@ -537,7 +548,10 @@ class Parser {
     for (const h of pending) {
       const lines: string[] = [];
       for (;;) {
-        if (this.atEnd()) break; // bash accepts a heredoc ended by end of input (with a warning)
+        if (this.atEnd()) {
+          this.unterminatedHeredoc = true; // bash accepts a heredoc ended by end of input (with a warning)
+          break;
+        }
         let end = this.src.indexOf('\n', this.pos);
         if (end < 0) end = this.src.length;
         let line = this.src.slice(this.pos, end);
@@ -624,10 +638,7 @@ class Parser {
           continue;
         }
         flush();
-        if (this.pos + 1 >= this.src.length) {
-          this.pos++;
-          break; // a trailing backslash is dropped
-        }
+        if (this.pos + 1 >= this.src.length) this.fail('unexpected end of input after a backslash'); // a continuation line follows
         parts.push({ type: 'lit', text: this.ch(1), quoted: true });
         this.pos += 2;
         continue;
