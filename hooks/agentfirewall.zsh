@@ -1,27 +1,54 @@
 # agentfirewall: guard for interactive zsh. Sourced from ~/.zshrc (or $ZDOTDIR/.zshrc) between the agentfirewall
 # markers, which set AGENTFIREWALL_NODE and AGENTFIREWALL_CLI to absolute paths first.
 #
-# A ZLE widget on Enter checks $PREBUFFER$BUFFER (the earlier lines of an unfinished construct and this one);
-# on deny `zle send-break` drops the whole input, so nothing runs whatever traps are set.
+# Layer 1, a ZLE widget on Enter checks $PREBUFFER$BUFFER (the earlier lines of an unfinished construct and this
+# one); on deny `zle send-break` drops the whole input, so nothing runs whatever traps are set.
+# Layer 2, only while the project's resident checker runs: TRAPDEBUG checks each command (ERR_EXIT skips it).
 [[ -o interactive ]] || return 0
+zmodload zsh/net/tcp 2>/dev/null
 
 _af_in_project() {
   local d=$PWD
   while :; do
-    [[ -d $d/.agentfirewall ]] && return 0
+    if [[ -d $d/.agentfirewall ]]; then _af_root=$d; return 0; fi
     [[ -z $d || $d == / ]] && return 1
     d=${d%/*}
   done
 }
 
-_af_run() {
-  local text=$1; shift
+# The resident checker over ztcp: 0 allow, 1 deny, 3 incomplete, 4 not reachable.
+_af_resident() {
+  local port token fd v nl=$'\n' rs=$'\x1e' us=$'\x1f'
+  [[ -r $_af_root/.agentfirewall/run/checker ]] || return 4
+  { IFS= read -r port && IFS= read -r token } < $_af_root/.agentfirewall/run/checker || return 4
+  ztcp 127.0.0.1 $port 2>/dev/null || return 4
+  fd=$REPLY
+  print -r -u $fd -- "$token$us$2$us$PWD$us${1//$nl/$rs}"
+  IFS= read -r -t 5 -u $fd v
+  ztcp -c $fd
+  case $v in
+    allow) return 0 ;;
+    incomplete) return 3 ;;
+    warn*) print -r -- "agentfirewall: $v" >&2; return 0 ;;
+    deny*) print -r -- "agentfirewall: $v" >&2; return 1 ;;
+    error*) print -r -- "agentfirewall: the resident checker refused the request (${v#error }); refusing the command" >&2; return 1 ;;
+    *) return 4 ;;
+  esac
+}
+
+_af_check() {
+  _af_resident "$1" "$2"
+  local rc=$?
+  (( rc != 4 )) && return $rc
   if [[ ! -x ${AGENTFIREWALL_NODE-} || ! -r ${AGENTFIREWALL_CLI-} ]]; then
     print -r -- "agentfirewall: the checker is missing (${AGENTFIREWALL_CLI-unset}); refusing the command" >&2
     return 1
   fi
-  env -u NODE_OPTIONS -u NODE_EXTRA_CA_CERTS "$AGENTFIREWALL_NODE" "$AGENTFIREWALL_CLI" check --quiet --fallback "$@" -- "$text"
-  local rc=$?
+  local -a flags=(--source ${2%%,*})
+  [[ ,$2, == *,interactive,* ]] && flags+=(--interactive)
+  [[ ,$2, == *,fragment,* ]] && flags+=(--fragment)
+  env -u NODE_OPTIONS -u NODE_EXTRA_CA_CERTS "$AGENTFIREWALL_NODE" "$AGENTFIREWALL_CLI" check --quiet --fallback $flags -- "$1"
+  rc=$?
   case $rc in
     0|1|3) return $rc ;;
     *) print -r -- "agentfirewall: the checker failed (exit $rc); refusing the command" >&2; return 1 ;;
@@ -31,7 +58,7 @@ _af_run() {
 _af_accept_line() {
   local full="$PREBUFFER$BUFFER"
   if [[ -n ${full//[[:space:]]/} ]] && _af_in_project; then
-    _af_run "$full" --source zsh --interactive --fragment
+    _af_check "$full" zsh,interactive,fragment
     case $? in
       0|3) ;;
       *)
@@ -49,3 +76,12 @@ for _af_km in emacs viins vicmd; do
   bindkey -M $_af_km '^J' _af_accept_line
 done
 unset _af_km
+
+TRAPDEBUG() {
+  [[ ${funcstack[2]-} == _af_* || -n ${WIDGET-} || -z ${ZSH_DEBUG_CMD-} || $ZSH_DEBUG_CMD == _af_* ]] && return 0
+  _af_in_project || return 0
+  [[ -r $_af_root/.agentfirewall/run/checker ]] || return 0
+  _af_resident "$ZSH_DEBUG_CMD" zsh,interactive,fragment
+  (( $? == 1 )) && setopt ERR_EXIT # set inside the DEBUG trap: skip this command
+  return 0
+}

@@ -1,19 +1,59 @@
 # agentfirewall: guard for the non-interactive bash that agents start (`bash -c`, `bash -lc`).
 # `agentfirewall shell-env` writes a copy with absolute paths into .agentfirewall/hooks/ and exports BASH_ENV to it.
-# bash sources it before the -c string; on deny nothing of the string runs and bash exits 126.
+# bash sources it before the -c string: on deny nothing of the string runs and bash exits 126. While the project's
+# resident checker runs, a DEBUG trap also checks each simple command (functions, sourced files, eval).
 if [[ $- != *i* && -n ${BASH_EXECUTION_STRING-} ]]; then
-  __af_d=$PWD
-  while :; do
-    if [[ -d $__af_d/.agentfirewall ]]; then
-      if [[ ! -x '@NODE@' || ! -r '@CLI@' ]]; then
-        printf 'agentfirewall: the checker is missing (%s); refusing the command\n' '@CLI@' >&2
-        exit 126
-      fi
-      env -u NODE_OPTIONS -u NODE_EXTRA_CA_CERTS '@NODE@' '@CLI@' check --quiet --fallback --source bash -- "$BASH_EXECUTION_STRING" || exit 126
-      break
-    fi
-    [[ -z $__af_d || $__af_d == / ]] && break
-    __af_d=${__af_d%/*}
+  __af_root=$PWD
+  while [[ ! -d $__af_root/.agentfirewall ]]; do
+    if [[ -z $__af_root || $__af_root == / ]]; then __af_root=; break; fi
+    __af_root=${__af_root%/*}
   done
-  unset __af_d
+  if [[ -n $__af_root ]]; then
+    # 0 allow, 1 deny, 3 incomplete, 4 not reachable; $2 = flags
+    __af_resident() {
+      local port token fd v
+      [[ -r $__af_root/.agentfirewall/run/checker ]] || return 4
+      { IFS= read -r port && IFS= read -r token; } < "$__af_root/.agentfirewall/run/checker" || return 4
+      { exec {fd}<>"/dev/tcp/127.0.0.1/$port"; } 2>/dev/null || return 4
+      printf '%s\x1f%s\x1f%s\x1f%s\n' "$token" "${2:-bash}" "$PWD" "${1//$'\n'/$'\x1e'}" >&"$fd"
+      IFS= read -r -t 5 v <&"$fd"
+      exec {fd}>&-
+      case $v in
+        allow) return 0 ;;
+        incomplete) return 3 ;;
+        warn*) printf 'agentfirewall: %s\n' "$v" >&2; return 0 ;;
+        deny*) printf 'agentfirewall: %s\n' "$v" >&2; return 1 ;;
+        error*) printf 'agentfirewall: the resident checker refused the request (%s)\n' "${v#error }" >&2; return 1 ;;
+        *) return 4 ;;
+      esac
+    }
+    __af_resident "$BASH_EXECUTION_STRING"
+    case $? in
+      0) ;;
+      1) exit 126 ;;
+      *)
+        if [[ ! -x '@NODE@' || ! -r '@CLI@' ]]; then
+          printf 'agentfirewall: the checker is missing (%s); refusing the command\n' '@CLI@' >&2
+          exit 126
+        fi
+        env -u NODE_OPTIONS -u NODE_EXTRA_CA_CERTS '@NODE@' '@CLI@' check --quiet --fallback --source bash -- "$BASH_EXECUTION_STRING" || exit 126
+        ;;
+    esac
+    if [[ -r $__af_root/.agentfirewall/run/checker ]]; then
+      set -o functrace
+      __af_debug() {
+        [[ ${FUNCNAME[1]-} == __af_* || $BASH_COMMAND == __af_* ]] && return 0
+        # A DEBUG trap sees one simple command or a loop header (`for i in …`): pieces, so incomplete is fine.
+        # A loop header fires on every iteration; what it expands runs (and is checked) as commands of its own.
+        [[ $BASH_COMMAND == 'for '* || $BASH_COMMAND == '(('* ]] && return 0
+        # A builtin that writes nothing, with plain words only (no $, quotes, redirections): nothing to ask.
+        [[ $BASH_COMMAND =~ ^(:|true|false|echo|printf|test|\[|\[\[|pwd|cd|shift|read|local|let|return|break|continue)([[:space:]][][[:alnum:]_.,:=/+@%^-]*)*$ ]] && return 0
+        __af_resident "$BASH_COMMAND" bash,fragment
+        (( $? == 1 )) || return 0
+        (( BASH_SUBSHELL )) && kill -TERM $$ # a subshell's exit alone would not stop the shell
+        exit 126
+      }
+      trap '__af_debug' DEBUG # keep last
+    fi
+  fi
 fi

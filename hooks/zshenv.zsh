@@ -3,20 +3,38 @@
 # zsh reads it before the -c string; on deny it exits 126. Then ZDOTDIR goes back to the user's and their own
 # .zshenv is read, so later startup files come from where they always did.
 if [[ -n ${ZSH_EXECUTION_STRING-} && ! -o interactive ]]; then
-  _af_d=$PWD
-  while :; do
-    if [[ -d $_af_d/.agentfirewall ]]; then
+  _af_root=$PWD
+  while [[ ! -d $_af_root/.agentfirewall ]]; do
+    if [[ -z $_af_root || $_af_root == / ]]; then _af_root=; break; fi
+    _af_root=${_af_root%/*}
+  done
+  if [[ -n $_af_root ]]; then
+    _af_verdict=4
+    if [[ -r $_af_root/.agentfirewall/run/checker ]] && zmodload zsh/net/tcp 2>/dev/null; then
+      { IFS= read -r _af_port && IFS= read -r _af_token } < $_af_root/.agentfirewall/run/checker
+      if ztcp 127.0.0.1 $_af_port 2>/dev/null; then
+        _af_fd=$REPLY
+        print -r -u $_af_fd -- "$_af_token"$'\x1f'zsh$'\x1f'"$PWD"$'\x1f'"${ZSH_EXECUTION_STRING//$'\n'/$'\x1e'}"
+        IFS= read -r -t 5 -u $_af_fd _af_v
+        ztcp -c $_af_fd
+        case $_af_v in
+          allow) _af_verdict=0 ;;
+          warn*) print -r -- "agentfirewall: $_af_v" >&2; _af_verdict=0 ;;
+          deny*) print -r -- "agentfirewall: $_af_v" >&2; exit 126 ;;
+          error*) print -r -- "agentfirewall: the resident checker refused the request" >&2; exit 126 ;;
+        esac
+      fi
+    fi
+    if (( _af_verdict == 4 )); then
       if [[ ! -x '@NODE@' || ! -r '@CLI@' ]]; then
         print -r -- "agentfirewall: the checker is missing (@CLI@); refusing the command" >&2
         exit 126
       fi
       env -u NODE_OPTIONS -u NODE_EXTRA_CA_CERTS '@NODE@' '@CLI@' check --quiet --fallback --source zsh -- "$ZSH_EXECUTION_STRING" || exit 126
-      break
     fi
-    [[ -z $_af_d || $_af_d == / ]] && break
-    _af_d=${_af_d%/*}
-  done
-  unset _af_d
+    unset _af_verdict _af_port _af_token _af_fd _af_v
+  fi
+  unset _af_root
 fi
 ZDOTDIR=${AF_USER_ZDOTDIR:-$HOME}
 [[ -r $ZDOTDIR/.zshenv ]] && source $ZDOTDIR/.zshenv

@@ -267,3 +267,77 @@ describe('install-hooks / uninstall-hooks', () => {
     expect(r.stderr).toMatch(/--shell bash\|zsh/);
   });
 });
+
+describe('the resident checker', () => {
+  async function withServer<T>(project: string, home: string, fn: () => Promise<T> | T): Promise<T> {
+    const { spawn } = await import('node:child_process');
+    const { BIN } = await import('./helpers.js');
+    const server = spawn(process.execPath, [BIN, 'serve'], { cwd: project, env: baseEnv(home), stdio: ['ignore', 'ignore', 'pipe'] });
+    const runFile = join(project, '.agentfirewall/run/checker');
+    for (let i = 0; i < 100 && !existsSync(runFile); i++) await sleep(50);
+    try {
+      expect(existsSync(runFile)).toBe(true);
+      expect(statSync(runFile).mode & 0o777).toBe(0o600);
+      return await fn();
+    } finally {
+      server.kill('SIGTERM');
+      await new Promise((resolve) => server.once('exit', resolve));
+    }
+  }
+
+  function agentEnv(project: string, home: string): Record<string, string> {
+    const exports = cli(['shell-env'], { cwd: project, home }).stdout;
+    const env: Record<string, string> = baseEnv(home);
+    for (const m of exports.matchAll(/^export (\w+)='([^']*)'$/gm)) env[m[1]] = m[2];
+    return env;
+  }
+
+  it('answers over TCP with a token, and the -c guard uses it', async () => {
+    const { home, project } = tempProject();
+    writeFileSync(join(project, '.env'), 'SECRET=1\n');
+    const env = agentEnv(project, home);
+    await withServer(project, home, async () => {
+      const [port, token] = readFileSync(join(project, '.agentfirewall/run/checker'), 'utf8').split('\n');
+      const { connect } = await import('node:net');
+      const ask = (line: string) =>
+        new Promise<string>((resolve, reject) => {
+          const s = connect(Number(port), '127.0.0.1', () => s.write(`${line}\n`));
+          let data = '';
+          s.on('data', (d) => {
+            data += d;
+            if (data.includes('\n')) {
+              s.end();
+              resolve(data.trim());
+            }
+          });
+          s.on('error', reject);
+        });
+      expect(await ask(`${token}\x1fbash\x1f${project}\x1fgit status`)).toBe('allow');
+      expect(await ask(`${token}\x1fbash\x1f${project}\x1fgit push -f`)).toMatch(/^deny \[git\/push-force\]/);
+      expect(await ask(`${token}\x1fbash,fragment\x1f${project}\x1ffor i in 1 2`)).toBe('incomplete');
+      expect(await ask(`wrong\x1fbash\x1f${project}\x1fls`)).toMatch(/^error bad token/);
+      const r = spawnSync('bash', ['-c', 'rm -f .env'], { cwd: project, env, encoding: 'utf8' });
+      expect(r.status).toBe(126);
+      expect(r.stderr).toMatch(/agentfirewall: deny \[secrets\/env-file\]/);
+    });
+    const log = readFileSync(join(project, '.agentfirewall/logs/firewall.log'), 'utf8');
+    expect(log).toMatch(/"source":"bash"/);
+  }, 30_000);
+
+  it('adds a per-command backstop that reaches sourced files and functions', async () => {
+    const { home, project } = tempProject();
+    writeFileSync(join(project, '.env'), 'SECRET=1\n');
+    writeFileSync(join(project, 'setup.sh'), 'echo first > first.txt\nrm -f .env\necho second > second.txt\n');
+    const env = agentEnv(project, home);
+    // Without the resident checker the -c string alone is checked: `source ./setup.sh` reads as harmless.
+    await withServer(project, home, () => {
+      const r = spawnSync('bash', ['-c', 'source ./setup.sh'], { cwd: project, env, encoding: 'utf8' });
+      expect(r.status).toBe(126);
+      expect(existsSync(join(project, 'first.txt'))).toBe(true);
+      expect(existsSync(join(project, 'second.txt'))).toBe(false);
+      expect(secretIntact(project)).toBe(true);
+      const loop = spawnSync('bash', ['-c', 'for i in $(seq 50); do x=$i; done; echo done'], { cwd: project, env, encoding: 'utf8' });
+      expect(loop.stdout).toBe('done\n');
+    });
+  }, 30_000);
+});

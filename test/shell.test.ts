@@ -117,3 +117,10 @@ describe('shell: parse and interpret', () => {
     expect(interpret(parsed.script, CTX).unparseable[0].error).toMatch(/bash -c: unterminated double quote/);
   });
 });
+
+describe('shell: arithmetic', () => {
+  it('parses C-style for loops and arithmetic commands', () => {
+    expect(run('for ((n=0; n<3; n++)); do echo "$n"; done')).toEqual(['echo <?>']);
+    expect(run('(( x = 1 + 2 )); ls')).toEqual(['ls']);
+  });
+});

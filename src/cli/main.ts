@@ -7,6 +7,7 @@ import { runInit } from './commands/init.js';
 import { runStatus } from './commands/status.js';
 import { runExplain } from './commands/explain.js';
 import { runInstallHooks, runShellEnv, runUninstallHooks } from './commands/hooks.js';
+import { runServe } from './commands/serve.js';
 import { EXIT } from './exit-codes.js';
 import { say, sayLines } from './output.js';
 
@@ -95,6 +96,12 @@ export function buildProgram(setCode: (code: number) => void): Command {
     .description("print the exports that guard an agent's bash -c and zsh -c shells: eval \"$(agentfirewall shell-env)\"")
     .option('--cwd <dir>', 'the project to guard (default: the current directory)')
     .action((o: { cwd?: string }) => setCode(runShellEnv(o)));
+
+  program
+    .command('serve')
+    .description('run the resident checker for this project (the shell guards then check in about a millisecond)')
+    .option('--cwd <dir>', 'the project (default: the current directory)')
+    .action(async (o: { cwd?: string }) => setCode(await runServe(o)));
 
   for (const cmd of program.commands) cmd.exitOverride();
   return program;

@@ -271,8 +271,8 @@ class Parser {
     return { type: 'arith', text: this.src.slice(start + 2, end), redirects: this.parseTrailingRedirects() };
   }
 
-  /** Index of the `))` closing an arithmetic expression that starts at `from`, or -1. */
-  private findArithEnd(from: number): number {
+  /** Index of the `))` closing an arithmetic expression that starts at `from`, or -1. `for ((a; b; c))` allows `;`. */
+  private findArithEnd(from: number, semicolons = false): number {
     let depth = 0;
     for (let i = from; i < this.src.length; i++) {
       const c = this.src[i];
@@ -280,9 +280,7 @@ class Parser {
       else if (c === ')') {
         if (depth === 0) return this.src[i + 1] === ')' ? i : -1;
         depth--;
-      } else if (c === '\n' || c === ';' || c === '&' || c === '|' && this.src[i + 1] !== '|') {
-        if (depth === 0 && c !== '&' && c !== '|') return -1;
-      }
+      } else if (depth === 0 && (c === '\n' || (c === ';' && !semicolons))) return -1;
     }
     return -1;
   }
@@ -325,7 +323,7 @@ class Parser {
     this.skipSpace(false);
     if (this.startsWith('((')) {
       // C-style for loop: the header is arithmetic.
-      const end = this.findArithEnd(this.pos + 2);
+      const end = this.findArithEnd(this.pos + 2, true);
       if (end < 0) this.fail("expected '))' in for (( ))");
       this.pos = end + 2;
       this.skipSpace(false);
