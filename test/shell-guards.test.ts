@@ -150,6 +150,20 @@ describe("agents' shells under shell-env: bash -c, bash -lc and zsh -c", () => {
     expect(r.stdout).toBe('hello\n');
   });
 
+  it.each([
+    [['bash', '-c', 'unset BASH_ENV; bash -c "rm -f .env"']],
+    [['bash', '-c', 'env -i bash -c "rm -f .env"']],
+    [['bash', '-c', 'zsh -f -c "rm -f .env"']],
+    [['bash', '-c', 'bash --posix -c "rm -f .env"']],
+    [['bash', '-c', "trap - DEBUG; echo x"]],
+  ])('tampering %j is refused', (argv) => {
+    const { home, project } = tempProject();
+    writeFileSync(join(project, '.env'), 'SECRET=1\n');
+    const r = agentShell(project, home, argv);
+    expect(r.status).toBe(126);
+    expect(secretIntact(project)).toBe(true);
+  });
+
   it("zsh still reads the user's own .zshenv", () => {
     const { home, project } = tempProject();
     writeFileSync(join(home, '.zshenv'), 'export FROM_USER_ZSHENV=yes\n');
