@@ -9,25 +9,11 @@ if [[ $- != *i* && -n ${BASH_EXECUTION_STRING-} ]]; then
     __af_root=${__af_root%/*}
   done
   if [[ -n $__af_root ]]; then
-    # 0 allow, 1 deny, 3 incomplete, 4 not reachable; $2 = flags
-    __af_resident() {
-      local port token fd v
-      [[ -r $__af_root/.agentfirewall/run/checker ]] || return 4
-      { IFS= read -r port && IFS= read -r token; } < "$__af_root/.agentfirewall/run/checker" || return 4
-      { exec {fd}<>"/dev/tcp/127.0.0.1/$port"; } 2>/dev/null || return 4
-      printf '%s\x1f%s\x1f%s\x1f%s\n' "$token" "${2:-bash}" "$PWD" "${1//$'\n'/$'\x1e'}" >&"$fd"
-      IFS= read -r -t 5 v <&"$fd"
-      exec {fd}>&-
-      case $v in
-        allow) return 0 ;;
-        incomplete) return 3 ;;
-        warn*) printf 'agentfirewall: %s\n' "$v" >&2; return 0 ;;
-        deny*) printf 'agentfirewall: %s\n' "$v" >&2; return 1 ;;
-        error*) printf 'agentfirewall: the resident checker refused the request (%s)\n' "${v#error }" >&2; return 1 ;;
-        *) return 4 ;;
-      esac
-    }
-    __af_resident "$BASH_EXECUTION_STRING"
+    if ! . '@HOOKS@/agentfirewall-client.bash'; then
+      printf 'agentfirewall: the guard is missing (%s); refusing the command\n' '@HOOKS@' >&2
+      exit 126
+    fi
+    __af_resident "$BASH_EXECUTION_STRING" bash
     case $? in
       0) ;;
       1) exit 126 ;;

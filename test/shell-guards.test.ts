@@ -25,6 +25,14 @@ function guardedHome() {
 // pipes are sockets) takes itself for an sshd session and skips BASH_ENV; shell-env exports SHLVL=1 for that.
 const baseEnv = (home: string, extra: Record<string, string> = {}) => ({ PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, TERM: 'xterm', SHLVL: '1', ...extra });
 
+/** The environment `eval "$(agentfirewall shell-env)"` gives an agent started in `project`. */
+function guardEnv(project: string, home: string): Record<string, string> {
+  const exports = cli(['shell-env'], { cwd: project, home }).stdout;
+  const env: Record<string, string> = baseEnv(home);
+  for (const m of exports.matchAll(/^export (\w+)='([^']*)'$/gm)) env[m[1]] = m[2];
+  return env;
+}
+
 function interactiveBash(home: string, cwd: string, input: string, extraEnv: Record<string, string> = {}) {
   return spawnSync('bash', ['--rcfile', join(home, '.bashrc'), '-i'], { cwd, input, env: baseEnv(home, extraEnv), encoding: 'utf8', timeout: 30_000 });
 }
@@ -122,10 +130,7 @@ describe.skipIf(!hasTmux)('interactive zsh: the line-editor widget refuses whole
 
 describe("agents' shells under shell-env: bash -c, bash -lc and zsh -c", () => {
   function agentShell(project: string, home: string, argv: string[]) {
-    const exports = cli(['shell-env'], { cwd: project, home }).stdout;
-    const env: Record<string, string> = baseEnv(home);
-    for (const m of exports.matchAll(/^export (\w+)='([^']*)'$/gm)) env[m[1]] = m[2];
-    return spawnSync(argv[0], argv.slice(1), { cwd: project, env, encoding: 'utf8', timeout: 30_000 });
+    return spawnSync(argv[0], argv.slice(1), { cwd: project, env: guardEnv(project, home), encoding: 'utf8', timeout: 30_000 });
   }
 
   it.each([
@@ -173,10 +178,8 @@ describe("agents' shells under shell-env: bash -c, bash -lc and zsh -c", () => {
   it('a broken config falls back to the standard preset, loudly', () => {
     const { home, project } = tempProject();
     writeFileSync(join(project, '.env'), 'SECRET=1\n');
-    const exports = cli(['shell-env'], { cwd: project, home }).stdout;
+    const env = guardEnv(project, home);
     writeFileSync(join(project, '.agentfirewall/config.yaml'), 'mode: off\nbogus: 1\n');
-    const env: Record<string, string> = baseEnv(home);
-    for (const m of exports.matchAll(/^export (\w+)='([^']*)'$/gm)) env[m[1]] = m[2];
     const r = spawnSync('bash', ['-c', 'rm -f .env'], { cwd: project, env, encoding: 'utf8' });
     expect(r.status).toBe(126);
     expect(r.stderr).toMatch(/warning: .agentfirewall config has 1 problem .* the standard preset is enforced/);
@@ -185,11 +188,9 @@ describe("agents' shells under shell-env: bash -c, bash -lc and zsh -c", () => {
 
   it('a missing checker means denied', () => {
     const { home, project } = tempProject();
-    const exports = cli(['shell-env'], { cwd: project, home }).stdout;
+    const env = guardEnv(project, home);
     const bashEnv = join(project, '.agentfirewall/hooks/bash_env.bash');
     writeFileSync(bashEnv, readFileSync(bashEnv, 'utf8').replaceAll(/'\/[^']*agentfirewall\.js'/g, `'${join(home, 'gone.js')}'`));
-    const env: Record<string, string> = baseEnv(home);
-    for (const m of exports.matchAll(/^export (\w+)='([^']*)'$/gm)) env[m[1]] = m[2];
     const r = spawnSync('bash', ['-c', 'echo hello'], { cwd: project, env, encoding: 'utf8' });
     expect(r.status).toBe(126);
     expect(r.stderr).toMatch(/the checker is missing/);
@@ -207,9 +208,7 @@ describe("agents' shells under shell-env: bash -c, bash -lc and zsh -c", () => {
 
   it('outside a project the guards do nothing', () => {
     const { home, project } = tempProject();
-    const exports = cli(['shell-env'], { cwd: project, home }).stdout;
-    const env: Record<string, string> = baseEnv(home);
-    for (const m of exports.matchAll(/^export (\w+)='([^']*)'$/gm)) env[m[1]] = m[2];
+    const env = guardEnv(project, home);
     const outside = tempDir();
     writeFileSync(join(outside, '.env'), 'X=1\n');
     expect(spawnSync('bash', ['-c', 'rm .env'], { cwd: outside, env }).status).toBe(0);
@@ -299,17 +298,10 @@ describe('the resident checker', () => {
     }
   }
 
-  function agentEnv(project: string, home: string): Record<string, string> {
-    const exports = cli(['shell-env'], { cwd: project, home }).stdout;
-    const env: Record<string, string> = baseEnv(home);
-    for (const m of exports.matchAll(/^export (\w+)='([^']*)'$/gm)) env[m[1]] = m[2];
-    return env;
-  }
-
   it('answers over TCP with a token, and the -c guard uses it', async () => {
     const { home, project } = tempProject();
     writeFileSync(join(project, '.env'), 'SECRET=1\n');
-    const env = agentEnv(project, home);
+    const env = guardEnv(project, home);
     await withServer(project, home, async () => {
       const [port, token] = readFileSync(join(project, '.agentfirewall/run/checker'), 'utf8').split('\n');
       const { connect } = await import('node:net');
@@ -342,7 +334,7 @@ describe('the resident checker', () => {
     const { home, project } = tempProject();
     writeFileSync(join(project, '.env'), 'SECRET=1\n');
     writeFileSync(join(project, 'setup.sh'), 'echo first > first.txt\nrm -f .env\necho second > second.txt\n');
-    const env = agentEnv(project, home);
+    const env = guardEnv(project, home);
     // Without the resident checker the -c string alone is checked: `source ./setup.sh` reads as harmless.
     await withServer(project, home, () => {
       const r = spawnSync('bash', ['-c', 'source ./setup.sh'], { cwd: project, env, encoding: 'utf8' });

@@ -59,9 +59,9 @@ export function shellHookInstalled(shell: ShellName, env: NodeJS.ProcessEnv = pr
 
 /** Fill a guard template with this installation's absolute paths. */
 function fill(template: string): string {
-  const { node, cli } = checkerPaths();
+  const { node, cli, hooks } = checkerPaths();
   const inQuotes = (s: string) => s.replace(/'/g, `'\\''`);
-  return template.replaceAll('@NODE@', inQuotes(node)).replaceAll('@CLI@', inQuotes(cli));
+  return template.replaceAll('@NODE@', inQuotes(node)).replaceAll('@CLI@', inQuotes(cli)).replaceAll('@HOOKS@', inQuotes(hooks));
 }
 
 function writeFileAtomic(path: string, text: string): void {
