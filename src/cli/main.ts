@@ -8,6 +8,7 @@ import { runStatus } from './commands/status.js';
 import { runExplain } from './commands/explain.js';
 import { runInstallHooks, runShellEnv, runUninstallHooks } from './commands/hooks.js';
 import { runServe } from './commands/serve.js';
+import { runProtect, runUnprotect, runWatch } from './commands/daemon.js';
 import { EXIT } from './exit-codes.js';
 import { say, sayLines } from './output.js';
 
@@ -96,6 +97,26 @@ export function buildProgram(setCode: (code: number) => void): Command {
     .description("print the exports that guard an agent's bash -c and zsh -c shells: eval \"$(agentfirewall shell-env)\"")
     .option('--cwd <dir>', 'the project to guard (default: the current directory)')
     .action((o: { cwd?: string }) => setCode(runShellEnv(o)));
+
+  program
+    .command('protect')
+    .description('init (when needed) + the interactive shell guard + the background watcher and resident checker')
+    .addOption(new Option('--preset <name>', 'rule preset for a new config').choices([...PRESET_NAMES]).default('standard'))
+    .option('--force', 'rewrite an existing config.yaml from the preset')
+    .addOption(new Option('--shell <shell>', 'the shell to guard (default: from $SHELL)').choices(['bash', 'zsh']))
+    .action(async (o: { preset: string; force?: boolean; shell?: string }) => setCode(await runProtect(o)));
+
+  program
+    .command('unprotect')
+    .description('stop the watcher and remove the shell guards')
+    .option('--remove-config', 'also delete .agentfirewall/')
+    .action(async (o: { removeConfig?: boolean }) => setCode(await runUnprotect(o)));
+
+  program
+    .command('watch')
+    .description('run the watcher (and the resident checker) in the foreground: stop agents that break the rules, restore files')
+    .option('--cwd <dir>', 'the project (default: the current directory)')
+    .action(async (o: { cwd?: string }) => setCode(await runWatch(o)));
 
   program
     .command('serve')

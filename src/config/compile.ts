@@ -23,6 +23,7 @@ export function mergeSettings(layers: PartialConfig[]): Omit<FirewallConfig, 'ru
     Object.assign(out.commands, layer.commands);
     Object.assign(out.network, layer.network);
     Object.assign(out.logging, layer.logging);
+    Object.assign(out.watcher, layer.watcher);
   }
   return out;
 }

@@ -14,7 +14,26 @@ export interface FirewallConfig {
   commands: { blocklist: string[]; allowlist: string[] };
   network: { allowed_hosts: string[]; deny_egress_to: string[]; max_upload_bytes: number };
   logging: LoggingConfig;
+  watcher: WatcherConfig;
   rules: RuleEntry[];
+}
+
+/** The background watcher: which agents it stops, what it leaves unwatched, how it limits itself. */
+export interface WatcherConfig {
+  /** Process names (argv[0], process title or comm) of coding agents. */
+  agent_signatures: string[];
+  /** Stop signature matches outside the project too (otherwise they are only reported). */
+  kill_unattributed: boolean;
+  /** Milliseconds between SIGTERM and SIGKILL. */
+  grace_ms: number;
+  /** Directory names not watched file by file (large generated trees); protected paths inside them still are. */
+  ignore: string[];
+  /** More than this many stops within `stop_window_seconds` switches the watcher to alert-only. */
+  max_stops: number;
+  stop_window_seconds: number;
+  /** Keep private copies of protected files and put them back after a denied delete or write. */
+  restore: boolean;
+  restore_max_bytes: number;
 }
 
 export interface LoggingConfig {
@@ -52,6 +71,7 @@ export type PartialConfig = {
   commands?: Partial<FirewallConfig['commands']>;
   network?: Partial<FirewallConfig['network']>;
   logging?: Partial<LoggingConfig>;
+  watcher?: Partial<WatcherConfig>;
   rules?: RuleEntry[];
 };
 
@@ -67,11 +87,22 @@ export const BASE_SETTINGS: Omit<FirewallConfig, 'rules' | 'preset'> = {
   commands: { blocklist: [], allowlist: [] },
   network: { allowed_hosts: [], deny_egress_to: ['169.254.169.254', 'metadata.google.internal'], max_upload_bytes: 10 * 1024 * 1024 },
   logging: { enabled: true, file: 'logs/firewall.log', level: 'warn', max_size: 5 * 1024 * 1024, max_files: 3 },
+  watcher: {
+    agent_signatures: ['claude', 'codex', 'gemini', 'cursor-agent', 'copilot', 'aider', 'windsurf', 'opencode'],
+    kill_unattributed: false,
+    grace_ms: 2000,
+    ignore: ['node_modules', 'dist', 'build', 'coverage', '.next', '.turbo', '.cache', 'target', '.venv'],
+    max_stops: 5,
+    stop_window_seconds: 60,
+    restore: true,
+    restore_max_bytes: 1024 * 1024,
+  },
 };
 
 /** The keys each section accepts, for unknown-key errors and "did you mean". */
 export const SCHEMA_KEYS: Record<string, readonly string[]> = {
-  '': ['version', 'preset', 'mode', 'sandbox', 'filesystem', 'commands', 'network', 'logging', 'rules'],
+  '': ['version', 'preset', 'mode', 'sandbox', 'filesystem', 'commands', 'network', 'logging', 'watcher', 'rules'],
+  watcher: ['agent_signatures', 'kill_unattributed', 'grace_ms', 'ignore', 'max_stops', 'stop_window_seconds', 'restore', 'restore_max_bytes'],
   sandbox: ['root', 'allow_escape'],
   filesystem: ['protected_paths', 'deny_operations'],
   commands: ['blocklist', 'allowlist'],

@@ -64,6 +64,22 @@ logging:
   max_size: ${s.logging.max_size}
   max_files: ${s.logging.max_files}
 
+watcher:
+  # Coding agents, by process name, title or comm. The watcher stops those whose working directory is in the
+  # project; matches elsewhere are only reported unless kill_unattributed is true.
+  agent_signatures:${list(s.watcher.agent_signatures, '    ')}
+  kill_unattributed: ${s.watcher.kill_unattributed}
+  # Milliseconds between SIGTERM and SIGKILL.
+  grace_ms: ${s.watcher.grace_ms}
+  # Directory names not watched file by file; protected paths inside them are still watched.
+  ignore:${list(s.watcher.ignore, '    ')}
+  # More than max_stops stops within stop_window_seconds: the watcher only alerts from then on.
+  max_stops: ${s.watcher.max_stops}
+  stop_window_seconds: ${s.watcher.stop_window_seconds}
+  # Keep private copies of protected files (up to restore_max_bytes each) and put them back after a denied change.
+  restore: ${s.watcher.restore}
+  restore_max_bytes: ${s.watcher.restore_max_bytes}
+
 # Rules in force (id, action, reason):
 ${ruleLines.join('\n')}
 #

@@ -250,6 +250,20 @@ export function validateConfig(doc: SourceDocument): { config: PartialConfig; is
       max_files: c.count(logging.max_files, 'logging.max_files', 1),
     });
   }
+  const watcher = c.object(root.watcher, 'watcher');
+  if (watcher) {
+    c.knownKeys(watcher, 'watcher', SCHEMA_KEYS.watcher);
+    config.watcher = strip({
+      agent_signatures: c.strings(watcher.agent_signatures, 'watcher.agent_signatures'),
+      kill_unattributed: c.boolean(watcher.kill_unattributed, 'watcher.kill_unattributed'),
+      grace_ms: c.count(watcher.grace_ms, 'watcher.grace_ms', 0),
+      ignore: c.strings(watcher.ignore, 'watcher.ignore'),
+      max_stops: c.count(watcher.max_stops, 'watcher.max_stops', 1),
+      stop_window_seconds: c.count(watcher.stop_window_seconds, 'watcher.stop_window_seconds', 1),
+      restore: c.boolean(watcher.restore, 'watcher.restore'),
+      restore_max_bytes: c.count(watcher.restore_max_bytes, 'watcher.restore_max_bytes', 0),
+    });
+  }
   if (root.rules !== undefined) config.rules = readRules(c, root.rules, doc.file);
   return { config, issues: byPosition(c.issues) };
 }

@@ -4,7 +4,9 @@ import { findProjectDir, firewallPaths } from '../../config/locate.js';
 import { loadPolicyFromYaml } from '../../config/load.js';
 import { formatIssue } from '../../config/validate.js';
 import { BUILTIN_RULES } from '../../engine/builtin-rules.js';
+import { SHELL_NAMES, shellHookInstalled } from '../../adapters/shell-hooks.js';
 import { EXIT } from '../exit-codes.js';
+import { runningWatcher, watcherState } from './daemon.js';
 import { print, say } from '../output.js';
 
 /** The last `count` lines of the audit log, parsed (unreadable lines are skipped). */
@@ -37,11 +39,16 @@ export function runStatus(options: { json?: boolean; cwd?: string }): number {
   const { policy } = loaded;
   const logFile = join(paths.dir, loaded.logging.file);
   const recent = lastDecisions(logFile, 5);
+  const pid = runningWatcher(projectDir);
+  const wstate = pid !== null ? watcherState(projectDir) : null;
+  const watcher = pid === null ? 'not running' : `running (pid ${pid})${wstate?.alertOnly ? ', ALERT-ONLY: the circuit breaker tripped' : ''}${wstate ? `, ${wstate.stops} stop(s)` : ''}`;
+  const hooks = SHELL_NAMES.filter((sh) => shellHookInstalled(sh));
   if (options.json) {
     print(JSON.stringify({
       projectDir, config: paths.config, preset: loaded.preset, mode: policy.mode,
       sandbox: policy.sandbox, rules: policy.rules.map((r) => ({ id: r.id, action: policy.overrides[r.id] ?? r.action, source: r.source })),
       overrides: policy.overrides, issues: loaded.issues, log: logFile, recent,
+      watcher: { running: pid !== null, pid, alertOnly: wstate?.alertOnly ?? false, stops: wstate?.stops ?? 0 }, hooks,
     }));
     return loaded.issues.length ? EXIT.error : EXIT.ok;
   }
@@ -53,6 +60,8 @@ export function runStatus(options: { json?: boolean; cwd?: string }): number {
     `sandbox     ${policy.sandbox.root} (escape ${policy.sandbox.allowEscape ? 'allowed' : 'denied'})`,
     `rules       ${policy.rules.filter((r) => r.action !== 'off').length} pattern rules, ${BUILTIN_RULES.length} built-in`,
     `audit log   ${logFile} (${loaded.logging.enabled ? `level ${loaded.logging.level}` : 'disabled'})`,
+    `watcher     ${watcher}`,
+    `shell hooks ${hooks.length ? hooks.join(', ') : 'none installed'}`,
   ];
   const changed = Object.entries(policy.overrides);
   if (changed.length) lines.push(`overrides   ${changed.map(([id, a]) => `${id}=${a}`).join(', ')}`);

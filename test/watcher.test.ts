@@ -1,0 +1,145 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterEach, describe, expect, it } from 'vitest';
+import { BIN, cli, ROOT, tempDir, tempProject } from './helpers.js';
+
+// End to end: a real daemon (`protect`), real files, real child processes posing as agents.
+const children: ChildProcess[] = [];
+const projects: { project: string; home: string }[] = [];
+afterEach(() => {
+  for (const c of children.splice(0)) c.kill('SIGKILL');
+  for (const { project, home } of projects.splice(0)) cli(['unprotect'], { cwd: project, home });
+});
+
+function fakeAgent(cwd: string, title = 'claude'): { child: ChildProcess; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, [join(ROOT, 'test/fixtures/fake-agent.mjs'), title], { cwd, stdio: 'ignore' });
+  children.push(child);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code, signal) => resolve(code ?? (signal ? -1 : null))));
+  return { child, exited };
+}
+
+async function protectedProject(config?: (text: string) => string) {
+  const { home, project } = tempProject();
+  writeFileSync(join(project, '.env'), 'SECRET=1\nTOKEN=abc\n');
+  if (config) {
+    const file = join(project, '.agentfirewall/config.yaml');
+    writeFileSync(file, config(readFileSync(file, 'utf8')));
+  }
+  const r = cli(['protect', '--shell', 'bash'], { cwd: project, home });
+  expect(r.status, r.stderr).toBe(0);
+  projects.push({ project, home });
+  return { home, project };
+}
+
+const log = (project: string) =>
+  existsSync(join(project, '.agentfirewall/logs/firewall.log'))
+    ? readFileSync(join(project, '.agentfirewall/logs/firewall.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l))
+    : [];
+
+async function until(check: () => boolean, ms = 5000): Promise<boolean> {
+  for (const end = Date.now() + ms; Date.now() < end; await sleep(25)) if (check()) return true;
+  return check();
+}
+
+describe('watcher', () => {
+  it('deleting .env stops the agent working in the project within 2 s, spares the one elsewhere, and restores .env', async () => {
+    const { project } = await protectedProject();
+    const inside = fakeAgent(project);
+    const outside = fakeAgent(tempDir());
+    await sleep(300);
+    const start = Date.now();
+    unlinkSync(join(project, '.env'));
+    const result = await Promise.race([inside.exited.then(() => 'stopped'), sleep(2000).then(() => 'still running')]);
+    expect(result).toBe('stopped');
+    expect(Date.now() - start).toBeLessThan(2000);
+    expect(outside.child.exitCode).toBeNull();
+    expect(outside.child.signalCode).toBeNull();
+    expect(await until(() => existsSync(join(project, '.env')))).toBe(true);
+    expect(readFileSync(join(project, '.env'), 'utf8')).toBe('SECRET=1\nTOKEN=abc\n');
+    const lines = log(project);
+    const decision = lines.findIndex((l) => l.type === 'file' && l.target.startsWith('delete ') && l.source === 'watcher');
+    const stop = lines.findIndex((l) => l.type === 'process' && l.detail.startsWith(`stopping pid ${inside.child.pid}`));
+    expect(decision).toBeGreaterThanOrEqual(0);
+    expect(stop).toBeGreaterThan(decision);
+    expect(lines.some((l) => l.type === 'process' && l.target === String(outside.child.pid) && /not stopped/.test(l.detail))).toBe(true);
+    expect(lines.some((l) => l.target.startsWith('restore '))).toBe(true);
+  }, 20_000);
+
+  it('an overwrite of a protected file is put back byte for byte', async () => {
+    const { project } = await protectedProject();
+    writeFileSync(join(project, '.env'), 'EVIL=1\n');
+    expect(await until(() => readFileSync(join(project, '.env'), 'utf8') === 'SECRET=1\nTOKEN=abc\n')).toBe(true);
+  }, 20_000);
+
+  it('the circuit breaker switches to alert-only after too many stops', async () => {
+    const { project, home } = await protectedProject((t) => t.replace(/^  max_stops: \d+$/m, '  max_stops: 1'));
+    const first = fakeAgent(project);
+    await sleep(300);
+    unlinkSync(join(project, '.env'));
+    await first.exited;
+    await until(() => existsSync(join(project, '.env')));
+    const second = fakeAgent(project);
+    await sleep(300);
+    unlinkSync(join(project, '.env'));
+    expect(await until(() => log(project).some((l) => l.rule === 'watcher/circuit-breaker'))).toBe(true);
+    await sleep(300);
+    expect(second.child.exitCode).toBeNull();
+    expect(cli(['status'], { cwd: project, home }).stdout).toMatch(/ALERT-ONLY/);
+  }, 20_000);
+
+  it('reloads a valid config change and keeps the last good policy on an invalid one', async () => {
+    const { project } = await protectedProject();
+    const config = join(project, '.agentfirewall/config.yaml');
+    writeFileSync(join(project, 'keys.txt'), 'k1\n');
+    writeFileSync(config, readFileSync(config, 'utf8').replace('    - "~/.ssh/**"', '    - "~/.ssh/**"\n    - "keys.txt"'));
+    const reloaded = await until(() => readFileSync(join(project, '.agentfirewall/logs/watcher.out'), 'utf8').includes('configuration reloaded'));
+    expect(reloaded, readFileSync(join(project, '.agentfirewall/logs/watcher.out'), 'utf8')).toBe(true);
+    unlinkSync(join(project, 'keys.txt'));
+    const restored = await until(() => existsSync(join(project, 'keys.txt')));
+    expect(restored, `${readFileSync(join(project, '.agentfirewall/logs/watcher.out'), 'utf8')}\n${JSON.stringify(log(project), null, 1)}`).toBe(true);
+    writeFileSync(config, 'mode: off\nnonsense: [\n');
+    expect(await until(() => log(project).some((l) => l.rule === 'config/invalid'))).toBe(true);
+    unlinkSync(join(project, '.env'));
+    expect(await until(() => existsSync(join(project, '.env')))).toBe(true);
+  }, 20_000);
+
+  it('runs once per project, and SIGTERM leaves no pid file behind', async () => {
+    const { project, home } = await protectedProject();
+    const second = cli(['watch'], { cwd: project, home });
+    expect(second.status).toBe(2);
+    expect(second.stderr).toMatch(/already runs/);
+    const pid = Number(readFileSync(join(project, '.agentfirewall/run/watcher.pid'), 'utf8'));
+    process.kill(pid, 'SIGTERM');
+    expect(await until(() => !existsSync(join(project, '.agentfirewall/run/watcher.pid')))).toBe(true);
+  }, 20_000);
+
+  it('a stale pid file does not stop a new watcher', async () => {
+    const { home, project } = tempProject();
+    mkdirSync(join(project, '.agentfirewall/run'), { recursive: true });
+    writeFileSync(join(project, '.agentfirewall/run/watcher.pid'), '999999\n');
+    projects.push({ project, home });
+    const r = cli(['protect', '--shell', 'bash'], { cwd: project, home });
+    expect(r.status, r.stderr).toBe(0);
+    expect(Number(readFileSync(join(project, '.agentfirewall/run/watcher.pid'), 'utf8'))).not.toBe(999999);
+  }, 20_000);
+
+  it('protect, status and unprotect round trip', async () => {
+    const { home, project } = tempProject({ init: false });
+    writeFileSync(join(home, '.bashrc'), '# mine\n');
+    const p = cli(['protect', '--shell', 'bash'], { cwd: project, home });
+    expect(p.status, p.stderr).toBe(0);
+    expect(p.stderr).toMatch(/created .*config\.yaml/);
+    expect(p.stderr).toMatch(/watcher and resident checker: running/);
+    expect(p.stderr).toMatch(/shell-env/);
+    const s = cli(['status'], { cwd: project, home });
+    expect(s.stdout).toMatch(/^watcher\s+running \(pid \d+\)/m);
+    expect(s.stdout).toMatch(/^shell hooks bash$/m);
+    const u = cli(['unprotect', '--remove-config'], { cwd: project, home });
+    expect(u.status).toBe(0);
+    expect(existsSync(join(project, '.agentfirewall'))).toBe(false);
+    expect(readFileSync(join(home, '.bashrc'), 'utf8')).toBe('# mine\n');
+    rmSync(project, { recursive: true, force: true });
+  }, 20_000);
+});
