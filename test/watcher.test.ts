@@ -143,3 +143,21 @@ describe('watcher', () => {
     rmSync(project, { recursive: true, force: true });
   }, 20_000);
 });
+
+describe('watcher attribution by the shell-env marker', () => {
+  it("stops a marked process whatever its name, but not the person's interactive shell", async () => {
+    const { project, home } = await protectedProject();
+    const marker = { AGENTFIREWALL_RUN_ID: project, PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home };
+    const tool = spawn(process.execPath, [join(ROOT, 'test/fixtures/fake-agent.mjs'), 'some-build-tool'], { cwd: tempDir(), env: marker, stdio: 'ignore' });
+    children.push(tool);
+    const toolExited = new Promise((resolve) => tool.once('exit', resolve));
+    const shell = spawn('bash', ['-i'], { cwd: project, env: marker, stdio: ['pipe', 'ignore', 'ignore'] });
+    children.push(shell);
+    await sleep(400);
+    unlinkSync(join(project, '.env'));
+    expect(await Promise.race([toolExited.then(() => 'stopped'), sleep(2000).then(() => 'running')])).toBe('stopped');
+    await sleep(300);
+    expect(shell.exitCode).toBeNull();
+    expect(shell.signalCode).toBeNull();
+  }, 20_000);
+});

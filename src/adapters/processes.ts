@@ -71,6 +71,16 @@ export function protectedPids(all: readonly ProcessInfo[], self = process.pid): 
   return out;
 }
 
+const SHELLS = new Set(['bash', 'zsh', 'sh', 'dash', 'fish', 'ksh', 'tcsh', 'csh']);
+
+/** A shell a person types into (no `-c`, no script): never a target for the launcher marker. */
+export function isInteractiveShell(p: Pick<ProcessInfo, 'cmd' | 'comm'>): boolean {
+  const words = p.cmd.split(/\s+/);
+  const name = (words[0] ?? '').split('/').pop()!.replace(/^-/, '');
+  if (!SHELLS.has(name) && !SHELLS.has(p.comm)) return false;
+  return !words.slice(1).some((w) => /^-[a-zA-Z]*c/.test(w) || (!w.startsWith('-') && w !== ''));
+}
+
 /** Processes an event in `projectDir` can be attributed to, with the reason; never protected pids or zombies. */
 export function attribute(
   all: readonly ProcessInfo[], projectDir: string, signatures: readonly string[], runId: string | undefined,
@@ -79,7 +89,9 @@ export function attribute(
   const out: { process: ProcessInfo; why: Attribution; signature?: string }[] = [];
   for (const p of all) {
     if (never.has(p.pid) || p.state === 'Z') continue;
-    if (runId && p.runId === runId) {
+    // The marker is inherited by the person's own shell too (shell-env is evaluated there): interactive
+    // shells are never stopped for it, only the programs started from them.
+    if (runId && p.runId === runId && !isInteractiveShell(p)) {
       out.push({ process: p, why: 'run-marker' });
       continue;
     }

@@ -85,6 +85,8 @@ export function shellEnv(projectDir: string, env: NodeJS.ProcessEnv = process.en
   // Remember the user's own ZDOTDIR (unless it is already ours, from an earlier eval).
   const userZdotdir = env.ZDOTDIR && env.ZDOTDIR !== zdotdir ? env.ZDOTDIR : env.AF_USER_ZDOTDIR ?? env.HOME ?? '';
   return [
+    // The watcher's marker: processes started from this environment belong to the project's agents.
+    `export AGENTFIREWALL_RUN_ID=${shellQuote(projectDir)}`,
     `export BASH_ENV=${shellQuote(bashEnv)}`,
     `export AF_USER_ZDOTDIR=${shellQuote(userZdotdir)}`,
     `export ZDOTDIR=${shellQuote(zdotdir)}`,

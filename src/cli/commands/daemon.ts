@@ -81,7 +81,8 @@ export async function runWatch(options: { cwd?: string }): Promise<number> {
   let watcher: ReturnType<typeof startWatcher> | undefined;
   let server: Awaited<ReturnType<typeof startCheckerServer>> | undefined;
   try {
-    watcher = startWatcher({ projectDir, home, say: log, runId: process.env.AGENTFIREWALL_RUN_ID });
+    // shell-env marks the processes of this project's agents with the project's path.
+    watcher = startWatcher({ projectDir, home, say: log, runId: projectDir });
     server = await startCheckerServer(projectDir, home, log);
     await watcher.ready;
     log(`watching ${projectDir} (pid ${process.pid}); resident checker on 127.0.0.1:${server.port}`);
@@ -113,6 +114,7 @@ async function startDaemon(projectDir: string): Promise<number | string> {
   const out = openSync(join(logs, 'watcher.out'), 'a', 0o600);
   const env = { ...process.env };
   delete env.NODE_OPTIONS;
+  delete env.AGENTFIREWALL_RUN_ID; // the daemon is not one of the agents
   const child = spawn(process.execPath, [join(packageRoot(), 'bin', 'agentfirewall.js'), 'watch'], {
     cwd: projectDir, detached: true, stdio: ['ignore', out, out], env,
   });
