@@ -96,6 +96,7 @@ describe('watcher', () => {
     writeFileSync(config, readFileSync(config, 'utf8').replace('    - "~/.ssh/**"', '    - "~/.ssh/**"\n    - "keys.txt"'));
     const reloaded = await until(() => readFileSync(join(project, '.agentfirewall/logs/watcher.out'), 'utf8').includes('configuration reloaded'));
     expect(reloaded, readFileSync(join(project, '.agentfirewall/logs/watcher.out'), 'utf8')).toBe(true);
+    await sleep(500); // the watch on the newly protected file is set up asynchronously after the reload
     unlinkSync(join(project, 'keys.txt'));
     const restored = await until(() => existsSync(join(project, 'keys.txt')));
     expect(restored, `${readFileSync(join(project, '.agentfirewall/logs/watcher.out'), 'utf8')}\n${JSON.stringify(log(project), null, 1)}`).toBe(true);
