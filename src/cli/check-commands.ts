@@ -55,7 +55,7 @@ export async function policyFor(cwd: string, fallback = false): Promise<LoadedPo
   return loaded;
 }
 
-function homeDir(): string {
+export function homeDir(): string {
   const home = process.env.HOME || process.getBuiltinModule('node:os').homedir();
   try {
     return realpathSync(home);
@@ -118,7 +118,7 @@ function referencedEnv(command: string): Record<string, string> {
 }
 
 /** picomatch, loaded the first time a command's file operation is compared with protected paths. */
-const lazyGlob: GlobMatcherFactory = (glob) => requireDist<typeof import('../config/glob.js')>('config/glob.js').picomatchGlob(glob);
+export const lazyGlob: GlobMatcherFactory = (glob) => requireDist<typeof import('../config/glob.js')>('config/glob.js').picomatchGlob(glob);
 
 /** The engine event for a command line run from `cwd`. */
 export function commandEvent(command: string, cwd?: string): Extract<FirewallEvent, { type: 'command' }> {

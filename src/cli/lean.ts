@@ -1,5 +1,6 @@
 import { requireDist } from '../config/locate.js';
 import { FILE_OPERATIONS, type FileOperation } from '../engine/types.js';
+import { runHook } from './commands/hook.js';
 import { say } from './output.js';
 import { runCheck, runCheckFile, runCheckNetwork, type CheckOptions } from './check-commands.js';
 
@@ -9,7 +10,7 @@ import { runCheck, runCheckFile, runCheckNetwork, type CheckOptions } from './ch
  * unknown option, a missing value) goes to the full command-line interface, which owns the errors.
  */
 interface LeanArgs {
-  command: 'check' | 'check-file' | 'check-network';
+  command: 'check' | 'check-file' | 'check-network' | 'hook';
   target: string;
   operation?: FileOperation;
   port?: number;
@@ -18,6 +19,8 @@ interface LeanArgs {
 
 export function parseLeanArgs(argv: readonly string[]): LeanArgs | null {
   const [command, ...rest] = argv;
+  // `hook <agent>` is on the fast path too: agents call it before every tool call.
+  if (command === 'hook' && rest.length === 1 && !rest[0].startsWith('-')) return { command: 'hook', target: rest[0], options: {} };
   if (command !== 'check' && command !== 'check-file' && command !== 'check-network') return null;
   const options: CheckOptions = {};
   const positional: string[] = [];
@@ -66,7 +69,8 @@ export async function run(argv: string[]): Promise<void> {
     return;
   }
   try {
-    if (args.command === 'check') process.exitCode = await runCheck(args.target, args.options);
+    if (args.command === 'hook') process.exitCode = await runHook(args.target);
+    else if (args.command === 'check') process.exitCode = await runCheck(args.target, args.options);
     else if (args.command === 'check-file') process.exitCode = await runCheckFile(args.target, args.operation!, args.options);
     else process.exitCode = await runCheckNetwork(args.target, args.port, args.options);
   } catch (error) {

@@ -1,4 +1,5 @@
-import { Command, CommanderError, Option } from 'commander';
+import { Argument, Command, CommanderError, Option } from 'commander';
+import { AGENTS } from '../adapters/agent-protocols.js';
 import { PRESET_NAMES } from '../config/locate.js';
 import { FILE_OPERATIONS, type FileOperation } from '../engine/types.js';
 import { VERSION } from '../version.js';
@@ -8,6 +9,7 @@ import { runStatus } from './commands/status.js';
 import { runExplain } from './commands/explain.js';
 import { runInstallHooks, runShellEnv, runUninstallHooks } from './commands/hooks.js';
 import { runServe } from './commands/serve.js';
+import { runHook } from './commands/hook.js';
 import { runProtect, runUnprotect, runWatch } from './commands/daemon.js';
 import { EXIT } from './exit-codes.js';
 import { say, sayLines } from './output.js';
@@ -97,6 +99,12 @@ export function buildProgram(setCode: (code: number) => void): Command {
     .description("print the exports that guard an agent's bash -c and zsh -c shells: eval \"$(agentfirewall shell-env)\"")
     .option('--cwd <dir>', 'the project to guard (default: the current directory)')
     .action((o: { cwd?: string }) => setCode(runShellEnv(o)));
+
+  program
+    .command('hook')
+    .description("answer an agent's hook call (stdin: the agent's payload; stdout: its allow/deny form)")
+    .addArgument(new Argument('<agent>', 'the agent').choices([...AGENTS]))
+    .action(async (agent: string) => setCode(await runHook(agent)));
 
   program
     .command('protect')

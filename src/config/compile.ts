@@ -24,6 +24,7 @@ export function mergeSettings(layers: PartialConfig[]): Omit<FirewallConfig, 'ru
     Object.assign(out.network, layer.network);
     Object.assign(out.logging, layer.logging);
     Object.assign(out.watcher, layer.watcher);
+    Object.assign(out.hooks, layer.hooks);
   }
   return out;
 }

@@ -127,7 +127,7 @@ export function loadPolicyFromYaml(projectDir: string): LoadedPolicy {
   } catch {
     issues.push({ file: configDisplay, line: 1, col: 1, path: 'sandbox.root', message: `sandbox root ${compiled.policy.sandbox.root} does not exist` });
   }
-  return { policy: compiled.policy, logging: compiled.settings.logging, watcher: compiled.settings.watcher, issues, preset: compiled.settings.preset };
+  return { policy: compiled.policy, logging: compiled.settings.logging, watcher: compiled.settings.watcher, hooks: compiled.settings.hooks, issues, preset: compiled.settings.preset };
 }
 
 /**
@@ -146,7 +146,7 @@ export function loadFallbackPolicy(projectDir: string, broken: ConfigIssue[]): L
   const first = broken[0];
   const count = broken.length === 1 ? '1 problem' : `${broken.length} problems`;
   compiled.policy.fallback = `.agentfirewall config has ${count} (first: ${first ? formatIssueShort(first) : 'unknown'}); the standard preset is enforced until it is fixed`;
-  return { policy: compiled.policy, logging: compiled.settings.logging, watcher: compiled.settings.watcher, issues: [...broken, ...issues], preset: 'standard' };
+  return { policy: compiled.policy, logging: compiled.settings.logging, watcher: compiled.settings.watcher, hooks: compiled.settings.hooks, issues: [...broken, ...issues], preset: 'standard' };
 }
 
 function formatIssueShort(issue: ConfigIssue): string {

@@ -1,5 +1,5 @@
 import type { Policy } from '../engine/types.js';
-import type { LoggingConfig, WatcherConfig } from './schema.js';
+import type { HooksConfig, LoggingConfig, WatcherConfig } from './schema.js';
 import type { ConfigIssue } from './validate.js';
 
 /** A project's policy as loaded, with the logging settings the enforcement points need. */
@@ -7,6 +7,7 @@ export interface LoadedPolicy {
   policy: Policy;
   logging: LoggingConfig;
   watcher: WatcherConfig;
+  hooks: HooksConfig;
   /** The preset the config builds on. */
   preset: string;
   /** Problems found; the policy is only to be used when this is empty (or as an explicit fallback). */

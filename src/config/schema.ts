@@ -15,7 +15,14 @@ export interface FirewallConfig {
   network: { allowed_hosts: string[]; deny_egress_to: string[]; max_upload_bytes: number };
   logging: LoggingConfig;
   watcher: WatcherConfig;
+  hooks: HooksConfig;
   rules: RuleEntry[];
+}
+
+/** Agents' native hooks (`agentfirewall hook <agent>`). */
+export interface HooksConfig {
+  /** On an internal error or an unreadable payload: deny (`closed`) or let the call through (`open`). */
+  fail: 'closed' | 'open';
 }
 
 /** The background watcher: which agents it stops, what it leaves unwatched, how it limits itself. */
@@ -72,6 +79,7 @@ export type PartialConfig = {
   network?: Partial<FirewallConfig['network']>;
   logging?: Partial<LoggingConfig>;
   watcher?: Partial<WatcherConfig>;
+  hooks?: Partial<HooksConfig>;
   rules?: RuleEntry[];
 };
 
@@ -97,11 +105,13 @@ export const BASE_SETTINGS: Omit<FirewallConfig, 'rules' | 'preset'> = {
     restore: true,
     restore_max_bytes: 1024 * 1024,
   },
+  hooks: { fail: 'closed' },
 };
 
 /** The keys each section accepts, for unknown-key errors and "did you mean". */
 export const SCHEMA_KEYS: Record<string, readonly string[]> = {
-  '': ['version', 'preset', 'mode', 'sandbox', 'filesystem', 'commands', 'network', 'logging', 'watcher', 'rules'],
+  '': ['version', 'preset', 'mode', 'sandbox', 'filesystem', 'commands', 'network', 'logging', 'watcher', 'hooks', 'rules'],
+  hooks: ['fail'],
   watcher: ['agent_signatures', 'kill_unattributed', 'grace_ms', 'ignore', 'max_stops', 'stop_window_seconds', 'restore', 'restore_max_bytes'],
   sandbox: ['root', 'allow_escape'],
   filesystem: ['protected_paths', 'deny_operations'],

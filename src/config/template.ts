@@ -80,6 +80,10 @@ watcher:
   restore: ${s.watcher.restore}
   restore_max_bytes: ${s.watcher.restore_max_bytes}
 
+hooks:
+  # Agents' native hooks: on an internal error or an unreadable payload, deny (closed) or let the call through (open).
+  fail: ${s.hooks.fail}
+
 # Rules in force (id, action, reason):
 ${ruleLines.join('\n')}
 #

@@ -264,6 +264,11 @@ export function validateConfig(doc: SourceDocument): { config: PartialConfig; is
       restore_max_bytes: c.count(watcher.restore_max_bytes, 'watcher.restore_max_bytes', 0),
     });
   }
+  const hooks = c.object(root.hooks, 'hooks');
+  if (hooks) {
+    c.knownKeys(hooks, 'hooks', SCHEMA_KEYS.hooks);
+    config.hooks = strip({ fail: c.oneOf(hooks.fail, 'hooks.fail', ['closed', 'open'] as const) });
+  }
   if (root.rules !== undefined) config.rules = readRules(c, root.rules, doc.file);
   return { config, issues: byPosition(c.issues) };
 }
