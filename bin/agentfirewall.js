@@ -29,7 +29,7 @@ const script = new vm.Script(wrapped, {
 const cli = { exports: {} };
 script.runInThisContext()(cli.exports, require, cli, bundle, path.dirname(bundle));
 
-const hotPath = ['check', 'check-file', 'check-network'].includes(process.argv[2]);
+const hotPath = ['check', 'check-file', 'check-network', 'hook'].includes(process.argv[2]);
 if (hotPath && (cachedData === undefined || script.cachedDataRejected)) {
   // Written after a check ran, so the functions the check path compiled are in the cache too
   // (a cache made by `init` or `status` would leave the check path to compile itself every time).

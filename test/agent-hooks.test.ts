@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, tempDir, tempProject } from './helpers.js';
@@ -132,4 +132,82 @@ describe('every agent', () => {
     const log = spawnSync('cat', [join(project, '.agentfirewall/logs/firewall.log')], { encoding: 'utf8' }).stdout;
     expect(log).toMatch(/"source":"gemini"/);
   });
+});
+
+describe('install-hooks --agent / uninstall-hooks --agent', () => {
+  const run = (args: string[], p: { project: string; home: string }) => spawnSync(process.execPath, [BIN, ...args], { cwd: p.project, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: p.home }, encoding: 'utf8' });
+
+  it('merges into Claude settings that hold the user\'s own hooks, idempotently, and uninstall gives the bytes back', () => {
+    const p = tempProject();
+    const file = join(p.project, '.claude/settings.local.json');
+    mkdirSync(join(p.project, '.claude'), { recursive: true });
+    const original = '{\n    "permissions": {"allow": ["Bash(npm test)"]},\n    "hooks": {"PreToolUse": [{"matcher": "Bash", "hooks": [{"type": "command", "command": "my-linter"}]}]}\n}\n';
+    writeFileSync(file, original);
+    expect(run(['install-hooks', '--agent', 'claude'], p).status).toBe(0);
+    const once = readFileSync(file, 'utf8');
+    expect(run(['install-hooks', '--agent', 'claude'], p).status).toBe(0);
+    expect(readFileSync(file, 'utf8')).toBe(once); // idempotent
+    const value = JSON.parse(once);
+    expect(value.permissions).toEqual({ allow: ['Bash(npm test)'] });
+    expect(value.hooks.PreToolUse).toHaveLength(2);
+    expect(value.hooks.PreToolUse[0].hooks[0].command).toBe('my-linter');
+    const ours = value.hooks.PreToolUse[1].hooks[0];
+    expect(ours).toMatchObject({ type: 'command', statusMessage: 'agentfirewall', timeout: 10 });
+    expect(ours.command).toMatch(new RegExp(`^'${process.execPath}' '.*/bin/agentfirewall\\.js' hook claude$`));
+    expect(run(['uninstall-hooks', '--agent', 'claude'], p).status).toBe(0);
+    expect(readFileSync(file, 'utf8')).toBe(original);
+  });
+
+  it.each(['codex', 'gemini', 'cursor', 'windsurf', 'copilot', 'cline'])('%s: install, repeat, uninstall leaves no trace', (agent) => {
+    const p = tempProject();
+    expect(run(['install-hooks', '--agent', agent], p).status).toBe(0);
+    const files = { codex: '.codex/hooks.json', gemini: '.gemini/settings.json', cursor: '.cursor/hooks.json', windsurf: '.windsurf/hooks.json', copilot: '.github/hooks/agentfirewall.json', cline: '.clinerules/hooks/PreToolUse' } as Record<string, string>;
+    const file = join(p.project, files[agent]);
+    const text = readFileSync(file, 'utf8');
+    expect(text).toContain(`hook ${agent}`);
+    if (agent === 'cline') expect(statSync(file).mode & 0o111).not.toBe(0);
+    if (agent === 'cursor') expect(JSON.parse(text)).toMatchObject({ version: 1, hooks: { beforeShellExecution: [{ failClosed: true }] } });
+    expect(run(['install-hooks', '--agent', agent], p).status).toBe(0);
+    expect(readFileSync(file, 'utf8')).toBe(text);
+    expect(run(['uninstall-hooks', '--agent', agent], p).status).toBe(0);
+    expect(existsSync(file)).toBe(false);
+  });
+
+  it('keeps the user\'s Gemini hooks when removing ours from a file they edited since', () => {
+    const p = tempProject();
+    const file = join(p.project, '.gemini/settings.json');
+    mkdirSync(join(p.project, '.gemini'), { recursive: true });
+    writeFileSync(file, JSON.stringify({ theme: 'dark' }));
+    run(['install-hooks', '--agent', 'gemini'], p);
+    const value = JSON.parse(readFileSync(file, 'utf8'));
+    value.hooks.BeforeTool.push({ matcher: 'write_file', hooks: [{ name: 'fmt', type: 'command', command: 'prettier' }] });
+    writeFileSync(file, JSON.stringify(value, null, 2));
+    run(['uninstall-hooks', '--agent', 'gemini'], p);
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ theme: 'dark', hooks: { BeforeTool: [{ matcher: 'write_file', hooks: [{ name: 'fmt', type: 'command', command: 'prettier' }] }] } });
+  });
+
+  it('refuses a settings file that is not valid JSON and leaves it untouched', () => {
+    const p = tempProject();
+    const file = join(p.project, '.claude/settings.local.json');
+    mkdirSync(join(p.project, '.claude'), { recursive: true });
+    writeFileSync(file, '{ "permissions": ');
+    const r = run(['install-hooks', '--agent', 'claude'], p);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/not valid JSON/);
+    expect(readFileSync(file, 'utf8')).toBe('{ "permissions": ');
+  });
+
+  it('protect installs for the agents it finds configured, and says which', () => {
+    const p = tempProject();
+    mkdirSync(join(p.project, '.claude'), { recursive: true });
+    const r = run(['protect', '--shell', 'bash'], p);
+    try {
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stderr).toMatch(/agent hook: claude, in .*settings\.local\.json/);
+      expect(readFileSync(join(p.project, '.claude/settings.local.json'), 'utf8')).toContain('hook claude');
+    } finally {
+      run(['unprotect'], p);
+    }
+    expect(existsSync(join(p.project, '.claude/settings.local.json'))).toBe(false);
+  }, 20_000);
 });

@@ -84,15 +84,19 @@ export function buildProgram(setCode: (code: number) => void): Command {
 
   program
     .command('install-hooks')
-    .description('add the interactive shell guard to ~/.bashrc or ~/.zshrc (between agentfirewall markers)')
+    .description("add the interactive shell guard to ~/.bashrc or ~/.zshrc, or with --agent an agent's native hook")
     .addOption(new Option('--shell <shell>', 'the shell (default: from $SHELL)').choices(['bash', 'zsh']))
-    .action((o: { shell?: string }) => setCode(runInstallHooks(o)));
+    .addOption(new Option('--agent <agent>', "an agent's native hook instead of the shell guard").choices([...AGENTS]))
+    .addOption(new Option('--scope <scope>', 'with --agent: local (default for claude), project (default otherwise) or user').choices(['local', 'project', 'user']))
+    .action((o: { shell?: string; agent?: string; scope?: string }) => setCode(runInstallHooks(o)));
 
   program
     .command('uninstall-hooks')
     .description('remove the shell guard, restoring the startup file byte for byte')
     .addOption(new Option('--shell <shell>', 'the shell (default: both)').choices(['bash', 'zsh']))
-    .action((o: { shell?: string }) => setCode(runUninstallHooks(o)));
+    .addOption(new Option('--agent <agent>', "an agent's native hook instead of the shell guards").choices([...AGENTS]))
+    .addOption(new Option('--scope <scope>', 'with --agent: local, project or user').choices(['local', 'project', 'user']))
+    .action((o: { shell?: string; agent?: string; scope?: string }) => setCode(runUninstallHooks(o)));
 
   program
     .command('shell-env')

@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { AGENTS } from '../../adapters/agent-protocols.js';
+import { defaultScope, detectAgents, installAgentHooks, settingsFile, uninstallAgentHooks } from '../../adapters/agent-settings.js';
 import { startCheckerServer } from '../../adapters/checker-server.js';
 import { detectShell, installShellHook, SHELL_NAMES, shellHookInstalled, uninstallShellHook } from '../../adapters/shell-hooks.js';
 import { startWatcher, type WatcherState } from '../../adapters/watcher.js';
@@ -142,6 +144,15 @@ export async function runProtect(options: { preset: string; force?: boolean; she
     const { file } = installShellHook(shell);
     say(`shell guard: ${shell}, in ${file} (new ${shell} sessions)`);
   } else say(`shell guard: not installed ($SHELL is ${process.env.SHELL ?? 'unset'}; use install-hooks --shell bash|zsh)`);
+  for (const agent of detectAgents(projectDir)) {
+    try {
+      const file = settingsFile(agent, defaultScope(agent), projectDir);
+      installAgentHooks(agent, file, join(projectDir, '.agentfirewall', 'hooks', 'agents'));
+      say(`agent hook: ${agent}, in ${file}`);
+    } catch (error) {
+      say(`agent hook: ${agent} not installed: ${(error as Error).message}`);
+    }
+  }
   const started = await startDaemon(projectDir);
   if (typeof started === 'string') {
     say(started);
@@ -165,6 +176,16 @@ export async function runUnprotect(options: { removeConfig?: boolean }): Promise
     } else say('the watcher was not running');
   }
   for (const shell of SHELL_NAMES) if (shellHookInstalled(shell)) say(`removed the ${shell} guard from ${uninstallShellHook(shell).file}`);
+  if (projectDir) {
+    for (const agent of AGENTS) {
+      const file = settingsFile(agent, defaultScope(agent), projectDir);
+      try {
+        if (uninstallAgentHooks(agent, file, join(projectDir, '.agentfirewall', 'hooks', 'agents')).changed) say(`removed the ${agent} hook from ${file}`);
+      } catch (error) {
+        say(`${agent} hook: ${(error as Error).message}`);
+      }
+    }
+  }
   if (options.removeConfig && projectDir) {
     rmSync(firewallPaths(projectDir).dir, { recursive: true, force: true });
     say(`removed ${firewallPaths(projectDir).dir}`);

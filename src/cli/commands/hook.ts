@@ -93,16 +93,21 @@ export async function runHook(agentName: string): Promise<number> {
     const engine = new Engine(loaded.policy, { glob: lazyGlob });
     const cwd = call.cwd ? resolve(projectDir, call.cwd) : projectDir;
     let worst: { decision: Decision; action: Action } | undefined;
-    const audit = shouldRecord(loaded.logging, 'deny') ? requireDist<typeof import('../../adapters/audit-log.js')>('adapters/audit-log.js').openAuditLog(firewallPaths(projectDir).dir, loaded.logging) : undefined;
+    const toRecord: { action: Action; decision: Decision }[] = [];
     for (const action of call.actions) {
       const event = eventFor(action, cwd);
       const decision: Decision = event ? engine.decide(event) : { verdict: 'allow', rule: 'default/allow', reason: `${action.kind} of ${call.tool} is not judged`, matches: [] };
-      if (audit && shouldRecord(loaded.logging, decision.verdict)) {
+      if (shouldRecord(loaded.logging, decision.verdict)) toRecord.push({ action, decision });
+      const rank = { allow: 0, warn: 1, deny: 2 };
+      if (!worst || rank[decision.verdict] > rank[worst.decision.verdict]) worst = { decision, action };
+    }
+    if (toRecord.length) {
+      // pino is loaded only when there is a line to write: most calls are allowed and not logged.
+      const audit = requireDist<typeof import('../../adapters/audit-log.js')>('adapters/audit-log.js').openAuditLog(firewallPaths(projectDir).dir, loaded.logging);
+      for (const { action, decision } of toRecord) {
         const type = action.kind === 'command' ? 'command' : action.kind === 'network' ? 'network' : 'file';
         audit.decision(type, targetOf(action), decision, agent, cwd);
       }
-      const rank = { allow: 0, warn: 1, deny: 2 };
-      if (!worst || rank[decision.verdict] > rank[worst.decision.verdict]) worst = { decision, action };
     }
     if (!worst || worst.decision.verdict === 'allow') return emit(agent, 'allow', note ? `agentfirewall: ${note.trim()}` : '');
     const d = worst.decision;

@@ -1,4 +1,7 @@
+import { AGENTS, type AgentName } from '../../adapters/agent-protocols.js';
+import { defaultScope, installAgentHooks, settingsFile, SettingsError, uninstallAgentHooks, type Scope } from '../../adapters/agent-settings.js';
 import { detectShell, installShellHook, SHELL_NAMES, shellEnv, uninstallShellHook, type ShellName } from '../../adapters/shell-hooks.js';
+import { join } from 'node:path';
 import { findProjectDir } from '../../config/locate.js';
 import { EXIT } from '../exit-codes.js';
 import { print, say } from '../output.js';
@@ -12,8 +15,38 @@ function shellsFor(option: string | undefined, all: boolean): ShellName[] | numb
   return EXIT.error;
 }
 
-/** `agentfirewall install-hooks`: the interactive guard in ~/.bashrc or ~/.zshrc. */
-export function runInstallHooks(options: { shell?: string }): number {
+/** Where the original bytes of an agent's settings are kept until uninstall. */
+function backupDir(scope: Scope, projectDir: string | null): string {
+  return scope === 'user' || !projectDir ? join(process.env.HOME ?? '', '.agentfirewall', 'agent-hooks') : join(projectDir, '.agentfirewall', 'hooks', 'agents');
+}
+
+/** Install (or remove) an agent's hook registration. */
+export function runAgentHooks(agentName: string, scopeName: string | undefined, remove: boolean): number {
+  if (!(AGENTS as readonly string[]).includes(agentName)) {
+    say(`unknown agent '${agentName}'; agents are ${AGENTS.join(', ')}`);
+    return EXIT.error;
+  }
+  const agent = agentName as AgentName;
+  const scope = (scopeName as Scope | undefined) ?? defaultScope(agent);
+  const projectDir = findProjectDir(process.cwd());
+  if (!projectDir && scope !== 'user') {
+    say(`no .agentfirewall/ found here; run 'agentfirewall init' first (or use --scope user)`);
+    return EXIT.error;
+  }
+  const file = settingsFile(agent, scope, projectDir ?? process.cwd());
+  try {
+    const { changed } = remove ? uninstallAgentHooks(agent, file, backupDir(scope, projectDir)) : installAgentHooks(agent, file, backupDir(scope, projectDir));
+    say(remove ? (changed ? `removed the ${agent} hook from ${file}` : `no ${agent} hook of ours in ${file}`) : `${changed ? 'installed' : 'already installed'}: ${agent} hook in ${file}`);
+    return EXIT.ok;
+  } catch (error) {
+    say(error instanceof SettingsError ? error.message : `cannot write ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    return EXIT.error;
+  }
+}
+
+/** `agentfirewall install-hooks`: the interactive guard in ~/.bashrc or ~/.zshrc, or an agent's hook with --agent. */
+export function runInstallHooks(options: { shell?: string; agent?: string; scope?: string }): number {
+  if (options.agent) return runAgentHooks(options.agent, options.scope, false);
   const shells = shellsFor(options.shell, false);
   if (typeof shells === 'number') return shells;
   for (const shell of shells) {
@@ -29,7 +62,8 @@ export function runInstallHooks(options: { shell?: string }): number {
 }
 
 /** `agentfirewall uninstall-hooks`: remove exactly what install-hooks added. */
-export function runUninstallHooks(options: { shell?: string }): number {
+export function runUninstallHooks(options: { shell?: string; agent?: string; scope?: string }): number {
+  if (options.agent) return runAgentHooks(options.agent, options.scope, true);
   const shells = options.shell ? [options.shell as ShellName] : [...SHELL_NAMES];
   for (const shell of shells) {
     try {
