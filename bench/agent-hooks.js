@@ -2,6 +2,7 @@
 // Cost of one agent hook call (`agentfirewall hook claude` with a Bash payload) against `node -e 0`,
 // alternating in one run, NODE_OPTIONS and NODE_EXTRA_CA_CERTS unset. Target: at most 1.2x. Run after `npm run build`.
 import { execFileSync, spawnSync } from 'node:child_process';
+import { cleanEnv, median, timeRun } from './lib.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -10,20 +11,12 @@ import { fileURLToPath } from 'node:url';
 const runs = Number(process.env.RUNS ?? 40);
 const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'agentfirewall.js');
 const project = mkdtempSync(join(tmpdir(), 'agentfirewall-bench-'));
-const env = { ...process.env };
-delete env.NODE_OPTIONS;
-delete env.NODE_EXTRA_CA_CERTS;
+const env = cleanEnv();
 execFileSync(process.execPath, [bin, 'init'], { cwd: project, env, stdio: 'ignore' });
 const input = JSON.stringify({ session_id: 's', cwd: project, hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: { command: 'git status' } });
 spawnSync(process.execPath, [bin, 'check', 'git status'], { cwd: project, env, stdio: 'ignore' }); // fill the caches
 
-const time = (args, stdin) => {
-  const start = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, args, { cwd: project, env, input: stdin, stdio: ['pipe', 'ignore', 'ignore'] });
-  if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}`);
-  return Number(process.hrtime.bigint() - start) / 1e6;
-};
-const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+const time = (args, stdin) => timeRun(process.execPath, args, { cwd: project, env, input: stdin });
 const hook = [];
 const bare = [];
 for (let i = 0; i < runs; i++) {

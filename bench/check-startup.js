@@ -2,6 +2,7 @@
 // Start-up cost of one `agentfirewall check` process against `node -e 0`, alternating in one run.
 // Prints the medians and their ratio (target: at most 1.2x). Run after `npm run build`.
 import { execFileSync, spawnSync } from 'node:child_process';
+import { cleanEnv, median, timeRun } from './lib.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -10,24 +11,13 @@ import { fileURLToPath } from 'node:url';
 const runs = Number(process.env.RUNS ?? 40);
 const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'agentfirewall.js');
 const project = mkdtempSync(join(tmpdir(), 'agentfirewall-bench-'));
-const env = { ...process.env };
-delete env.NODE_OPTIONS;
-delete env.NODE_EXTRA_CA_CERTS;
+const env = cleanEnv();
 
 execFileSync(process.execPath, [bin, 'init'], { cwd: project, env, stdio: 'ignore' });
 // One run to fill the policy cache, as the first check after a config change does.
 spawnSync(process.execPath, [bin, 'check', 'git status'], { cwd: project, env, stdio: 'ignore' });
 
-const time = (args) => {
-  const start = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, args, { cwd: project, env, stdio: 'ignore' });
-  if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}`);
-  return Number(process.hrtime.bigint() - start) / 1e6;
-};
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
+const time = (args) => timeRun(process.execPath, args, { cwd: project, env });
 
 const check = [];
 const bare = [];

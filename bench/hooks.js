@@ -6,6 +6,7 @@
 // Targets: spawn path <= 1.2x node -e 0; resident <= 1 ms per check; loop <= 30x the bare loop.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { median, timeRun } from './lib.js';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,12 +23,7 @@ const guarded = { ...env };
 for (const m of execFileSync(process.execPath, [bin, 'shell-env'], { cwd: project, env, encoding: 'utf8' }).matchAll(/^export (\w+)='([^']*)'$/gm)) guarded[m[1]] = m[2];
 spawnSync('bash', ['-c', 'true'], { cwd: project, env: guarded }); // fill the policy and code caches
 
-const time = (cmd, args, e) => {
-  const start = process.hrtime.bigint();
-  spawnSync(cmd, args, { cwd: project, env: e, stdio: 'ignore' });
-  return Number(process.hrtime.bigint() - start) / 1e6;
-};
-const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+const time = (cmd, args, e) => timeRun(cmd, args, { cwd: project, env: e, check: false });
 
 const node = [];
 const bare = [];

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { median } from './lib.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = join(root, 'bin', 'agentfirewall.js');
@@ -16,7 +17,6 @@ const agent = join(root, 'test', 'fixtures', 'fake-agent.mjs');
 const home = mkdtempSync(join(tmpdir(), 'agentfirewall-bench-'));
 const project = join(home, 'project');
 const env = { PATH: process.env.PATH, HOME: home };
-const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 const until = async (check, ms) => {
   for (const end = Date.now() + ms; Date.now() < end; await sleep(5)) if (check()) return true;
   return check();

@@ -1,7 +1,7 @@
 import { realpathSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { shouldRecord } from '../adapters/audit-level.js';
-import { findProjectDir, firewallPaths, requireDist } from '../config/locate.js';
+import { firewallPaths, requireDist } from '../config/locate.js';
 import { loadPolicy } from '../config/policy-cache.js';
 import type { LoadedPolicy } from '../config/policy-types.js';
 import { formatIssue } from '../config/validate.js';
@@ -9,6 +9,7 @@ import { Engine } from '../engine/engine.js';
 import type { GlobMatcherFactory } from '../engine/path-globs.js';
 import type { Decision, FileOperation, FirewallEvent } from '../engine/types.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
+import { projectOrExit } from './project.js';
 import { print, say, sayLines, styleFor, verdictLabel } from './output.js';
 
 /** Options shared by check, check-file and check-network. */
@@ -29,11 +30,8 @@ export interface CheckOptions {
 
 /** The project's policy for a check, or an exit code when there is none or it is broken. */
 export async function policyFor(cwd: string, fallback = false): Promise<LoadedPolicy | number> {
-  const projectDir = findProjectDir(cwd);
-  if (!projectDir) {
-    say(`no .agentfirewall/ found in ${cwd} or any parent directory (run 'agentfirewall init' first)`);
-    return EXIT.error;
-  }
+  const projectDir = projectOrExit(cwd);
+  if (typeof projectDir === 'number') return projectDir;
   let loaded: LoadedPolicy;
   try {
     loaded = await loadPolicy(projectDir);

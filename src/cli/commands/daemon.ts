@@ -8,6 +8,7 @@ import { detectShell, installShellHook, SHELL_NAMES, shellHookInstalled, uninsta
 import { startWatcher, type WatcherState } from '../../adapters/watcher.js';
 import { findProjectDir, firewallPaths, packageRoot } from '../../config/locate.js';
 import { EXIT } from '../exit-codes.js';
+import { projectOrExit } from '../project.js';
 import { say } from '../output.js';
 import { runInit } from './init.js';
 
@@ -67,11 +68,8 @@ function lock(projectDir: string): number | null {
 /** `agentfirewall watch`: the watcher and the resident checker, in the foreground, until SIGTERM or SIGINT. */
 export async function runWatch(options: { cwd?: string }): Promise<number> {
   const cwd = options.cwd ?? process.cwd();
-  const projectDir = findProjectDir(cwd);
-  if (!projectDir) {
-    say(`no .agentfirewall/ found in ${cwd} or any parent directory (run 'agentfirewall init' first)`);
-    return EXIT.error;
-  }
+  const projectDir = projectOrExit(cwd);
+  if (typeof projectDir === 'number') return projectDir;
   const other = lock(projectDir);
   if (other !== null) {
     say(`a watcher already runs for ${projectDir} (pid ${other})`);

@@ -4,6 +4,7 @@ import { detectShell, installShellHook, SHELL_NAMES, shellEnv, uninstallShellHoo
 import { join } from 'node:path';
 import { findProjectDir } from '../../config/locate.js';
 import { EXIT } from '../exit-codes.js';
+import { projectOrExit } from '../project.js';
 import { print, say } from '../output.js';
 
 function shellsFor(option: string | undefined, all: boolean): ShellName[] | number {
@@ -80,11 +81,8 @@ export function runUninstallHooks(options: { shell?: string; agent?: string; sco
 /** `agentfirewall shell-env`: exports that put an agent's `bash -c` and `zsh -c` shells under the guards. */
 export function runShellEnv(options: { cwd?: string }): number {
   const cwd = options.cwd ?? process.cwd();
-  const projectDir = findProjectDir(cwd);
-  if (!projectDir) {
-    say(`no .agentfirewall/ found in ${cwd} or any parent directory (run 'agentfirewall init' first)`);
-    return EXIT.error;
-  }
+  const projectDir = projectOrExit(cwd);
+  if (typeof projectDir === 'number') return projectDir;
   try {
     print(shellEnv(projectDir));
   } catch (error) {

@@ -1,16 +1,13 @@
 import { startCheckerServer } from '../../adapters/checker-server.js';
-import { findProjectDir } from '../../config/locate.js';
 import { EXIT } from '../exit-codes.js';
+import { projectOrExit } from '../project.js';
 import { say } from '../output.js';
 
 /** `agentfirewall serve`: run the resident checker for this project in the foreground until SIGINT/SIGTERM. */
 export async function runServe(options: { cwd?: string }): Promise<number> {
   const cwd = options.cwd ?? process.cwd();
-  const projectDir = findProjectDir(cwd);
-  if (!projectDir) {
-    say(`no .agentfirewall/ found in ${cwd} or any parent directory (run 'agentfirewall init' first)`);
-    return EXIT.error;
-  }
+  const projectDir = projectOrExit(cwd);
+  if (typeof projectDir === 'number') return projectDir;
   const home = process.env.HOME || process.getBuiltinModule('node:os').homedir();
   const server = await startCheckerServer(projectDir, home, (message) => say(`warning: ${message}`));
   say(`resident checker for ${projectDir} on 127.0.0.1:${server.port} (stop with Ctrl-C)`);

@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { findProjectDir, firewallPaths } from '../../config/locate.js';
+import { firewallPaths } from '../../config/locate.js';
 import { loadPolicyFromYaml } from '../../config/load.js';
 import { formatIssue } from '../../config/validate.js';
 import { BUILTIN_RULES } from '../../engine/builtin-rules.js';
 import { SHELL_NAMES, shellHookInstalled } from '../../adapters/shell-hooks.js';
 import { EXIT } from '../exit-codes.js';
+import { projectOrExit } from '../project.js';
 import { runningWatcher, watcherState } from './daemon.js';
-import { print, say } from '../output.js';
+import { print } from '../output.js';
 
 /** The last `count` lines of the audit log, parsed (unreadable lines are skipped). */
 function lastDecisions(file: string, count: number): Record<string, unknown>[] {
@@ -29,11 +30,8 @@ function lastDecisions(file: string, count: number): Record<string, unknown>[] {
 /** `agentfirewall status`: what is in force in this project. */
 export function runStatus(options: { json?: boolean; cwd?: string }): number {
   const cwd = options.cwd ?? process.cwd();
-  const projectDir = findProjectDir(cwd);
-  if (!projectDir) {
-    say(`no .agentfirewall/ found in ${cwd} or any parent directory (run 'agentfirewall init' first)`);
-    return EXIT.error;
-  }
+  const projectDir = projectOrExit(cwd);
+  if (typeof projectDir === 'number') return projectDir;
   const paths = firewallPaths(projectDir);
   const loaded = loadPolicyFromYaml(projectDir);
   const { policy } = loaded;

@@ -1,0 +1,20 @@
+// Shared by the bench scripts: a clean environment, a timed child process, and the median.
+import { spawnSync } from 'node:child_process';
+
+/** The environment with NODE_OPTIONS and NODE_EXTRA_CA_CERTS unset, as the guards run node. */
+export function cleanEnv(extra = {}) {
+  const env = { ...process.env, ...extra };
+  delete env.NODE_OPTIONS;
+  delete env.NODE_EXTRA_CA_CERTS;
+  return env;
+}
+
+/** Wall time in milliseconds of one child process; throws when it fails and `check` is set. */
+export function timeRun(command, args, { cwd, env, input, check = true } = {}) {
+  const start = process.hrtime.bigint();
+  const r = spawnSync(command, args, { cwd, env, input, stdio: [input === undefined ? 'ignore' : 'pipe', 'ignore', 'ignore'] });
+  if (check && r.status !== 0) throw new Error(`${command} ${args.join(' ')} exited ${r.status}`);
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+export const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
