@@ -320,7 +320,8 @@ export const DETECTORS: readonly Detector[] = [
       const name = commandName(c.argv[0].text);
       const how = codeRunner(c);
       const runsCode = how !== null || INTERPRETERS.test(name);
-      const viaStdin = how === 'stdin' && (downloaded(c.stdinFrom) || fromNetwork(c.stdinText));
+      const viaStdin =
+        how === 'stdin' && (downloaded(c.stdinFrom) || fromNetwork(c.stdinText) || c.redirects.some((r) => r.op === '<' && fromNetwork(r.target)));
       const viaArgument = runsCode && (c.argv.slice(1).some(fromNetwork) || fromNetwork(c.shell?.command) || fromNetwork(c.shell?.script));
       // Downloaded to a file, then run from it on the same line: `curl -o i.sh … && sh i.sh`, `./i.sh`.
       const path = (f: { text: string }) => joinPath(c.cwd, f.text);

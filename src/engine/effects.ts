@@ -183,6 +183,16 @@ export function effectsOf(command: ExecutedCommand): Effect[] {
       for (const f of operandsOf(args, 'sr', ['size', 'reference']).operands) push(f, (t) => ({ kind: 'write', target: t, how }));
       break;
     }
+    case 'awk':
+    case 'gawk': {
+      // gawk -i inplace edits its files in place.
+      const texts = args.map((a) => a.text);
+      const at = texts.findIndex((t, i) => (t === '-i' && texts[i + 1] === 'inplace') || t === '--include=inplace');
+      if (at < 0) break;
+      const rest = args.slice(at + (texts[at] === '-i' ? 2 : 1)).filter((f) => !f.text.startsWith('-'));
+      for (const f of rest.slice(1)) push(f, (t) => ({ kind: 'write', target: t, how }));
+      break;
+    }
     case 'sed':
     case 'perl': {
       const inPlace = args.some((a) => /^-[a-zA-Z]*i/.test(a.text) || a.text.startsWith('--in-place'));

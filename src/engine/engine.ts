@@ -102,7 +102,7 @@ export class Engine {
       this.add(matches, 'parse/unparseable', `cannot parse the command line: ${parsed.error}`, event.command);
       return { decision: this.finish(matches), parseError: parsed.error };
     }
-    const interpretation = interpret(parsed.script, { cwd: event.cwd, home: event.home, env: event.env });
+    const interpretation = interpret(parsed.script, { cwd: event.cwd, home: event.home, env: event.env, projectDir: this.policy.projectDir });
     for (const u of interpretation.unparseable) {
       this.add(matches, 'parse/unparseable', `cannot parse the nested command (${u.error})`, u.source);
     }

@@ -72,6 +72,8 @@ export interface InterpretContext {
   home: string;
   /** Known environment variables; all others are unknown (not empty). */
   env?: Record<string, string>;
+  /** The protected project's root, for what `git rev-parse --show-toplevel` prints inside it. */
+  projectDir?: string;
 }
 
 const MAX_COMMANDS = 512;
@@ -90,7 +92,7 @@ export function interpret(script: Script, context: InterpretContext): Interpreta
   vars.set('HOME', context.home);
   vars.set('PWD', context.cwd);
   const state: ShellState = { vars, unset: new Set(), cwd: context.cwd, home: context.home, positional: null, dirStack: [] };
-  const walker = new Walker();
+  const walker = new Walker(context.projectDir);
   walker.script(script, state, { via: [], async: false });
   return { commands: walker.commands, unparseable: walker.unparseable, truncated: walker.truncated };
 }
@@ -117,7 +119,7 @@ interface Step {
 }
 
 /** Programs whose output `staticOutput` can know. */
-const STATIC_OUTPUT = new Set(['echo', 'printf', 'pwd', 'dirname', 'basename', 'cat', 'base64', 'xxd', 'rev', 'tr']);
+const STATIC_OUTPUT = new Set(['echo', 'printf', 'pwd', 'dirname', 'basename', 'cat', 'base64', 'xxd', 'rev', 'tr', 'which', 'git']);
 
 /** Builtins that change the shell's own state (directory, variables, positional parameters). */
 const SHELL_STATE_BUILTINS = new Set(['cd', 'pushd', 'popd', 'export', 'declare', 'typeset', 'local', 'readonly', 'unset', 'set']);
@@ -136,6 +138,10 @@ class Walker {
   private depth = 0;
   /** Assignments of the simple command being recorded; taken by the first command it emits. */
   private pendingAssignments: Field[] = [];
+  /** Scripts written earlier on the line with known text (`echo 'rm -rf ~' > x.sh`), by absolute path. */
+  private written = new Map<string, string>();
+
+  constructor(private readonly projectDir?: string) {}
 
   private substitute(step: Step): Substituter {
     // One substituter per step object: steps are shared by every command of a list, so this saves an allocation each.
@@ -374,7 +380,7 @@ class Walker {
     const name = commandName(current[0].text);
     const emitted = this.emit(current, layers, wrappers, state, redirects, step, cwd, wrapperOptions);
     if (current[0].dynamic) return;
-    if (!RUNNERS.has(name) && !SHELLS.has(name) && !languageOf(name)) return;
+    if (!RUNNERS.has(name) && !SHELLS.has(name) && !languageOf(name) && !this.written.has(joinPath(cwd, current[0].text))) return;
     const runState = cwd === state.cwd ? state : { ...cloneState(state), cwd };
     const args = current.slice(1);
     const texts = args.map((f) => f.text);
@@ -386,9 +392,15 @@ class Walker {
       this.nested(texts.join(' '), 'eval', runState, inner, undefined, true);
       return;
     }
+    // A script written earlier on the line with known text, run by path (`./x.sh`).
+    const scriptText = this.written.get(joinPath(cwd, current[0].text));
+    if (current[0].text.includes('/') && scriptText !== undefined) {
+      this.nested(scriptText, current[0].text, runState, inner, null);
+      return;
+    }
     if (name === 'source' || name === '.') {
       const file = args[0];
-      const text = file?.content ?? (file && /^\/dev\/(stdin|fd\/0)$/.test(file.text) ? stdin : undefined);
+      const text = file?.content ?? (file && /^\/dev\/(stdin|fd\/0)$/.test(file.text) ? stdin : undefined) ?? (file ? this.written.get(joinPath(cwd, file.text)) : undefined);
       if (text !== undefined) this.nested(text, name, runState, inner, undefined, true);
       return;
     }
@@ -399,6 +411,7 @@ class Walker {
       if (shell.command && !shell.command.dynamic) this.nested(shell.command.text, `${shell.shell} -c`, runState, inner, shell.positional);
       else if (emitted.shell.readsStdin && stdin !== undefined) this.nested(stdin, `${shell.shell} (stdin)`, runState, inner, shell.positional);
       else if (script?.content !== undefined) this.nested(script.content, shell.shell, runState, inner, shell.positional);
+      else if (script && this.written.has(joinPath(cwd, script.text))) this.nested(this.written.get(joinPath(cwd, script.text))!, shell.shell, runState, inner, shell.positional);
       return;
     }
     const lang = languageOf(name);
@@ -503,7 +516,8 @@ class Walker {
     const upstreamGlob = emitted.stdinFrom?.outputGlob;
     const template = plan.command.map(lit);
     if (input !== undefined) {
-      const items = xargsItems(input, plan.delimiter).slice(0, MAX_XARGS_ITEMS);
+      // With -I, each input line is one item (blanks inside it included).
+      const items = xargsItems(input, plan.replace && plan.delimiter === 'blank' ? '\n' : plan.delimiter).slice(0, MAX_XARGS_ITEMS);
       if (plan.replace) for (const item of items) this.derived(plan.command.map((w) => lit(w.split(plan.replace!).join(item))), state, step, 'xargs');
       else this.derived([...template, ...items.map(lit)], state, step, 'xargs');
       return;
@@ -585,8 +599,15 @@ class Walker {
       forkLoop: undefined, api: undefined,
     };
     if (argv.length && STATIC_OUTPUT.has(commandName(argv[0].text)) && !argv.some((f) => f.dynamic)) {
-      const output = staticOutput(commandName(argv[0].text), argv.slice(1).map((f) => f.text), cwd, stdinOf(command));
+      const output = staticOutput(commandName(argv[0].text), argv.slice(1).map((f) => f.text), cwd, stdinOf(command), this.projectDir);
       if (output !== undefined) command.output = output;
+    }
+    // Known text written to a file is remembered, so that running that file later on the line is followed.
+    for (const r of redirects) {
+      if ((r.op === '>' || r.op === '>>' || r.op === '>|') && !r.target.dynamic && command.output !== undefined) {
+        const path = joinPath(cwd, r.target.text);
+        this.written.set(path, (r.op === '>>' ? this.written.get(path) ?? '' : '') + command.output);
+      }
     }
     if (this.commands.length >= MAX_COMMANDS) this.truncated = true;
     else this.commands.push(command);

@@ -6,8 +6,14 @@ import { basename } from './paths.js';
  * `rev`, `tr -d`). This is how `echo Z2l0... | base64 -d | bash` and `rev <<< '/ fr- mr' | sh` are
  * seen for what they run. Anything else is unknown (undefined).
  */
-export function staticOutput(program: string, args: string[], cwd: string, stdin: string | undefined): string | undefined {
+export function staticOutput(program: string, args: string[], cwd: string, stdin: string | undefined, projectDir?: string): string | undefined {
   switch (program) {
+    case 'which':
+      // Where a program lives does not change what it does: `$(which rm) -rf ~` is rm.
+      return args.length === 1 && /^[\w.+-]+$/.test(args[0]) ? `/usr/bin/${args[0]}\n` : undefined;
+    case 'git':
+      if (args.length === 2 && args[0] === 'rev-parse' && args[1] === '--show-toplevel' && projectDir && (cwd === projectDir || cwd.startsWith(`${projectDir}/`))) return `${projectDir}\n`;
+      return undefined;
     case 'echo': {
       const words = [...args];
       let newline = true;

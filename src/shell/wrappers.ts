@@ -37,6 +37,9 @@ const WRAPPERS: Record<string, WrapperSpec> = {
   torsocks: { shortValue: '', longValue: [] },
   proxychains: { shortValue: 'f', longValue: [] },
   proxychains4: { shortValue: 'f', longValue: [] },
+  // `busybox rm -rf /` runs the rm applet (`busybox sh -c` is then read as a shell).
+  busybox: { shortValue: '', longValue: [] },
+  pkexec: { shortValue: '', longValue: ['user'] },
 };
 
 /** The result of peeling one wrapper off a command line. */
