@@ -235,7 +235,8 @@ export function effectsOf(command: ExecutedCommand): Effect[] {
     }
     case 'ssh-keygen': {
       const texts = args.map((a) => a.text);
-      if (texts.some((t) => /^-[a-zA-Z]*[ylFBDHLQ]/.test(t) && !/^-[a-zA-Z]*[ftbNCm]$/.test(t))) break;
+      // -l, -y, -F, -B, -D, -H, -L, -Q only read (fingerprints, public keys, searches).
+      if (texts.some((t) => /^-[a-zA-Z]+$/.test(t) && /[ylFBDHLQ]/.test(t.slice(1)))) break;
       const f = texts.findIndex((t) => t === '-f');
       if (f >= 0 && args[f + 1]) push(args[f + 1], (t) => ({ kind: 'write', target: t, how }));
       else if (texts.includes('-R')) effects.push({ kind: 'write', target: { path: `${command.home}/.ssh/known_hosts`, glob: false, dot: false }, how });

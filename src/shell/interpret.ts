@@ -118,6 +118,9 @@ interface Step {
   substitute?: Substituter;
 }
 
+/** Where `cd` to an unknown directory leads: deep enough that `..` from it never reaches a real directory. */
+export const UNKNOWN_DIR = '/\u0000unknown/\u0000a/\u0000b/\u0000c/\u0000d/\u0000e/\u0000f/\u0000g';
+
 /** Programs whose output `staticOutput` can know. */
 const STATIC_OUTPUT = new Set(['echo', 'printf', 'pwd', 'dirname', 'basename', 'cat', 'base64', 'xxd', 'rev', 'tr', 'which', 'git']);
 
@@ -309,7 +312,8 @@ class Walker {
     const chdir = (target: Field | undefined) => {
       const old = state.cwd;
       if (!target) state.cwd = state.vars.get('HOME') ?? state.home;
-      else if (target.dynamic) return;
+      // An unknown directory (`cd "$(mktemp -d)"`): relative paths after it name nothing known.
+      else if (target.dynamic) state.cwd = UNKNOWN_DIR;
       else if (target.text === '-') state.cwd = state.vars.get('OLDPWD') ?? state.cwd;
       else state.cwd = joinPath(state.cwd, target.text);
       state.vars.set('OLDPWD', old);

@@ -37,7 +37,7 @@ export function analysisJson(line: string, a: CommandAnalysis) {
     commands: (a.facts ?? []).map(({ command: c, effects }) => ({
       argv: c.argv.map(word),
       layers: c.layers.map((l) => l.map(word)),
-      cwd: c.cwd,
+      cwd: c.cwd.startsWith('/\u0000') ? '(unknown: cd to a directory known only at run time)' : c.cwd,
       wrappers: c.wrappers,
       via: c.via,
       remote: c.remote,
