@@ -149,7 +149,9 @@ export function downloadedFiles(all: readonly CommandFacts[]): Set<string> {
   const files = new Set<string>();
   for (const f of all) {
     const c = f.command;
-    if (c.argv.length === 0 || !DOWNLOADERS.has(commandName(c.argv[0].text))) continue;
+    // A downloader's own output files, and what it pipes into (`curl … | tee i.sh`).
+    const fromDownloader = c.argv.length > 0 && (DOWNLOADERS.has(commandName(c.argv[0].text)) || downloaded(c.stdinFrom));
+    if (!fromDownloader) continue;
     for (const e of f.effects) if (e.kind === 'write' && !e.target.glob) files.add(e.target.path);
   }
   return files;

@@ -135,6 +135,9 @@ export function effectsOf(command: ExecutedCommand): Effect[] {
       const to = dest !== undefined ? { path: joinPath(cwd, dest), glob: false, dot: false } : undefined;
       for (const f of sources) push(f, (t) => ({ kind: 'move', target: t, to, how }));
       if (to) effects.push({ kind: 'write', target: to, how });
+      if (dest !== undefined && (dirOpt >= 0 || dest.endsWith('/') || /^(\.|\.\.|~)$/.test(dest) || sources.length > 1)) {
+        for (const s of sources) effects.push({ kind: 'write', target: { path: joinPath(joinPath(cwd, dest), s.text.replace(/\/$/, '').split('/').pop() ?? ''), glob: false, dot: false }, how });
+      }
       break;
     }
     case 'cp':
@@ -152,7 +155,7 @@ export function effectsOf(command: ExecutedCommand): Effect[] {
         else {
           push(dest, (t) => ({ kind: 'write', target: t, how }));
           // Into a directory: the file lands under it.
-          if (dest.text.endsWith('/') || sources.length > 1) for (const s of sources) push(lit(`${dest.text.replace(/\/$/, '')}/${s.text.split('/').pop()}`), (t) => ({ kind: 'write', target: t, how }));
+          if (dest.text.endsWith('/') || /^(\.|\.\.|~)$/.test(dest.text) || sources.length > 1) for (const s of sources) push(lit(`${dest.text.replace(/\/$/, '')}/${s.text.replace(/\/$/, '').split('/').pop()}`), (t) => ({ kind: 'write', target: t, how }));
         }
       }
       break;
@@ -255,7 +258,8 @@ export function effectsOf(command: ExecutedCommand): Effect[] {
       const mode = modeFromOption ?? (modeIndex >= 0 ? operands[0].text : '');
       const files = modeFromOption ? operands : operands.slice(1);
       const recursive = hasShort(options.filter((o) => o !== modeFromOption), 'R') || hasLong(options, ['recursive']) || fromFind;
-      for (const f of files) push(f, (t) => ({ kind: 'chmod', target: t, mode, recursive, how }));
+      // Paths found by find (`find . | xargs chmod 777`) are every file below: as good as recursive.
+      for (const f of files) push(f, (t) => ({ kind: 'chmod', target: t, mode, recursive: recursive || t.dot, how }));
       break;
     }
     case 'kill':

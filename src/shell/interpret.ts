@@ -304,6 +304,18 @@ class Walker {
     this.run(argv, state, redirects, step, layers, [], []);
   }
 
+  /** `read a b <<< text`: the variables take the known text, split like the shell does. */
+  private readInto(argv: Field[], state: ShellState, stdin: string | undefined): void {
+    const names = argv.slice(1).map((f) => f.text).filter((t, i, all) => !t.startsWith('-') && !(i > 0 && /^-[a-zA-Z]*[dnNptu]$/.test(all[i - 1])));
+    if (!names.length) return;
+    const line = stdin === undefined ? undefined : stdin.split('\n')[0];
+    const words = line === undefined ? [] : line.trim().split(/[ \t]+/);
+    names.forEach((n, i) => {
+      if (line === undefined) setVar(state, n, { text: '', dynamic: true, glob: false });
+      else setVar(state, n, { text: i === names.length - 1 ? words.slice(i).join(' ') : words[i] ?? '', dynamic: false, glob: false });
+    });
+  }
+
   /** Changes that builtins make to the shell itself: cd, pushd, popd, export, unset, set --. */
   private builtinEffects(argv: Field[], state: ShellState): void {
     const name = argv[0].text;
@@ -384,6 +396,10 @@ class Walker {
     const name = commandName(current[0].text);
     const emitted = this.emit(current, layers, wrappers, state, redirects, step, cwd, wrapperOptions);
     if (current[0].dynamic) return;
+    if (name === 'read') {
+      this.readInto(current, state, stdinOf(emitted));
+      return;
+    }
     if (!RUNNERS.has(name) && !SHELLS.has(name) && !languageOf(name) && !this.written.has(joinPath(cwd, current[0].text))) return;
     const runState = cwd === state.cwd ? state : { ...cloneState(state), cwd };
     const args = current.slice(1);
