@@ -174,7 +174,11 @@ describe('usage errors exit 2, never 1 (which means deny)', () => {
     expect(r.stderr.length).toBeGreaterThan(0);
   });
 
-  it.each([['--help'], ['check', '--help'], ['check-file', '--help'], ['check-network', '--help'], ['init', '--help'], ['status', '--help']])('%s %s prints help and exits 0', (...args) => {
+  it.each([
+    ['--help'], ['check', '--help'], ['check-file', '--help'], ['check-network', '--help'], ['init', '--help'], ['status', '--help'],
+    ['explain', '--help'], ['install-hooks', '--help'], ['uninstall-hooks', '--help'], ['shell-env', '--help'], ['serve', '--help'],
+    ['watch', '--help'], ['protect', '--help'], ['unprotect', '--help'], ['hook', '--help'],
+  ])('%s %s prints help and exits 0', (...args) => {
     const r = cli(args, { cwd: project, home });
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/Usage: agentfirewall/);
@@ -216,6 +220,37 @@ describe('audit log', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/DENY \[git\/push-force\]/);
     expect(r.stderr).toMatch(/cannot write the audit log .*firewall\.log: (ENOTDIR|EEXIST)/);
+  });
+});
+
+describe('explain', () => {
+  it('shows the commands a line runs, what was unwrapped, the effects, the matches and the decision', () => {
+    const { project, home } = tempProject();
+    const r = cli(['explain', 'cd .. && sudo env X=1 /bin/rm -r -f "$OLDPWD"'], { cwd: project, home });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/^runs:$/m);
+    expect(r.stdout).toMatch(/2\. \/bin\/rm -r -f .*\/project\n\s+cwd .*; unwrapped from sudo env/);
+    expect(r.stdout).toMatch(/effect: delete .*\/project \(recursive\)/);
+    expect(r.stdout).toMatch(/^matched:\n\s+DENY fs\/rm-project: recursive delete of the project root/m);
+    expect(r.stdout).toMatch(/^decision\s+DENY fs\/rm-project/m);
+  });
+
+  it('--json gives the same as data', () => {
+    const { project, home } = tempProject();
+    const r = cli(['explain', '--json', 'echo Z2l0IHJlc2V0IC0taGFyZA== | base64 -d | bash'], { cwd: project, home });
+    expect(r.status).toBe(1);
+    const data = JSON.parse(r.stdout);
+    expect(data.parse).toEqual({ ok: true });
+    expect(data.commands.map((c: { argv: string[] }) => c.argv.join(' '))).toEqual(['echo Z2l0IHJlc2V0IC0taGFyZA==', 'base64 -d', 'bash', 'git reset --hard']);
+    expect(data.commands[3].via).toEqual(['bash (stdin)']);
+    expect(data.decision).toMatchObject({ verdict: 'deny', rule: 'git/reset-hard' });
+  });
+
+  it('an allowed line exits 0 and says why', () => {
+    const { project, home } = tempProject();
+    const r = cli(['explain', 'echo "rm -rf /"'], { cwd: project, home });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/decision\s+ALLOW default\/allow: no rule matched/);
   });
 });
 
