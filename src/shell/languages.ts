@@ -193,6 +193,58 @@ export function stringLiteral(expr: string): string | undefined {
   return m[2].replace(/\\(["\\nt])/g, (_, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : c));
 }
 
+/** Split at top-level `+` (string concatenation in Python, JavaScript and Ruby). */
+function splitPlus(text: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let quote = '';
+  let current = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quote) {
+      current += c;
+      if (c === '\\') current += text[++i] ?? '';
+      else if (c === quote) quote = '';
+      continue;
+    }
+    if (c === '"' || c === "'" || c === '`') quote = c;
+    if (c === '(' || c === '[' || c === '{') depth++;
+    if (c === ')' || c === ']' || c === '}') depth--;
+    if (c === '+' && depth === 0) {
+      parts.push(current.trim());
+      current = '';
+    } else current += c;
+  }
+  parts.push(current.trim());
+  return parts;
+}
+
+/**
+ * A string built from literals and known values: `'rm -rf ' + os.path.expanduser('~')`,
+ * f"rm -rf {Path.home()}", `rm -rf ${process.env.HOME}`. Undefined when any piece is unknown.
+ */
+export function stringExpression(expr: string, ctx: CodeContext, depth = 0): string | undefined {
+  if (depth > 4) return undefined;
+  const t = expr.trim();
+  const literal = stringLiteral(t);
+  if (literal !== undefined) return literal;
+  const interpolated = /^(?:f(['"])([\s\S]*)\1|`([\s\S]*)`)$/.exec(t);
+  if (interpolated) {
+    const body = interpolated[2] ?? interpolated[3];
+    let failed = false;
+    const out = body.replace(interpolated[3] !== undefined ? /\$\{([^}]*)\}/g : /\{([^}]*)\}/g, (_, inner: string) => {
+      const v = pathExpression(inner, ctx);
+      if (v === undefined) failed = true;
+      return v ?? '';
+    });
+    return failed ? undefined : out;
+  }
+  const parts = splitPlus(t);
+  if (parts.length < 2) return undefined;
+  const values = parts.map((p) => (stringLiteral(p) ?? pathExpression(p, ctx)));
+  return values.every((v) => v !== undefined) ? values.join('') : undefined;
+}
+
 /** A list literal of strings (`['git', 'push']`, `%w[git push]`), or undefined. */
 function listLiteral(expr: string): string[] | undefined {
   const t = expr.trim();
@@ -228,6 +280,8 @@ export function pathExpression(expr: string, ctx: CodeContext): string | undefin
   const literal = stringLiteral(t);
   if (literal !== undefined) return literal;
   if (HOME_EXPR.some((re) => re.test(t))) return ctx.home;
+  const built = stringExpression(t, ctx);
+  if (built !== undefined) return built;
   if (CWD_EXPR.some((re) => re.test(t))) return ctx.cwd;
   // glob("~/.ssh/*") and friends: the pattern, with the home directory put in for ~.
   const glob = /^(?:glob\.glob|Dir\.glob|glob|globSync)\(\s*(['"])(.*?)\1[\s\S]*\)$/.exec(t);
@@ -239,7 +293,7 @@ export function pathExpression(expr: string, ctx: CodeContext): string | undefin
     const parts = splitArgs(wrapped[1]).map((a) => pathExpression(a, ctx));
     if (parts.length && parts.every((p) => p !== undefined)) return (parts as string[]).join('/');
   }
-  const join = /^(?:os\.path\.join|path\.join|File\.join)\(([\s\S]*)\)$/.exec(t);
+  const join = /^(?:os\.path\.join|(?:require\(\s*['"](?:node:)?path['"]\s*\)\.)?path\.join|require\(\s*['"](?:node:)?path['"]\s*\)\.join|File\.join)\(([\s\S]*)\)$/.exec(t);
   if (join) {
     const parts = splitArgs(join[1]).map((a) => pathExpression(a, ctx));
     if (parts.length && parts.every((p) => p !== undefined)) return (parts as string[]).join('/');
@@ -306,7 +360,7 @@ export function analyzeCode(lang: Language, code: string, ctx: CodeContext): Cod
       effects.argvs.push(list);
       continue;
     }
-    const text = stringLiteral(first);
+    const text = stringExpression(first, ctx);
     if (text === undefined) continue;
     const rest = call.args.slice(1).map(stringLiteral);
     const argList = second !== undefined ? listLiteral(second) : undefined;
