@@ -124,3 +124,10 @@ describe('shell: arithmetic', () => {
     expect(run('(( x = 1 + 2 )); ls')).toEqual(['ls']);
   });
 });
+
+describe('shell: multi-line input', () => {
+  it('reads heredocs fed to shells and loops over lines', () => {
+    expect(run("bash <<'EOF'\nrm -rf ~\nEOF")).toEqual(['bash', 'rm -rf /home/dev']);
+    expect(run('set -e\nnpm test\ngit push origin main')).toEqual(['set -e', 'npm test', 'git push origin main']);
+  });
+});

@@ -30,6 +30,8 @@ export interface ShellState {
   remote?: string;
   /** Earlier `cd`/`pushd` targets, for `cd -` and `popd`. */
   dirStack: string[];
+  /** Variables holding one match of an unexpanded glob (`for f in *`): even quoted, they stand for what it matches. */
+  globVars?: Set<string>;
 }
 
 /**
@@ -42,6 +44,8 @@ interface Segment {
   text: string;
   quoted: boolean;
   dynamic: boolean;
+  /** A quoted value that still stands for glob matches (a `for f in *` variable). */
+  globValue?: boolean;
   producers?: string[];
   content?: string;
 }
@@ -146,7 +150,7 @@ function expandParts(
         }
         const value = expandParam(part, state, substitute);
         if (part.quoted) {
-          current.push({ text: value.text, quoted: true, dynamic: value.dynamic });
+          current.push({ text: value.text, quoted: true, dynamic: value.dynamic, globValue: state.globVars?.has(part.name) });
           started = true;
         } else if (value.dynamic) {
           current.push({ text: value.text, quoted: false, dynamic: true });
@@ -186,7 +190,7 @@ function expandParts(
     const dynamic = segs.some((s) => s.dynamic);
     const quotedAny = segs.some((s) => s.quoted);
     if (text === '' && !quotedAny && !dynamic && split) continue; // unquoted empty expansion vanishes
-    const glob = segs.some((s) => !s.quoted && /[*?[]/.test(s.text));
+    const glob = segs.some((s) => (!s.quoted || s.globValue) && /[*?[]/.test(s.text));
     const field: Field = { text, dynamic, glob };
     if (segs.some((s) => s.producers)) {
       field.producers = [...new Set(segs.flatMap((s) => s.producers ?? []))];

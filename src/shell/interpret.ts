@@ -106,6 +106,7 @@ function cloneState(state: ShellState): ShellState {
     positional: state.positional ? [...state.positional] : null,
     dirStack: [...state.dirStack],
     remote: state.remote,
+    globVars: state.globVars ? new Set(state.globVars) : undefined,
   };
 }
 
@@ -222,6 +223,9 @@ class Walker {
             state.vars.delete(cmd.variable);
             state.unset.delete(cmd.variable);
           } else state.vars.set(cmd.variable, item.text);
+          // `for f in *`: the shell expands the glob, so $f is one of its matches.
+          if (item.glob) (state.globVars ??= new Set()).add(cmd.variable);
+          else state.globVars?.delete(cmd.variable);
           this.script(cmd.body, state, step);
         }
         return;
