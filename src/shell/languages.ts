@@ -158,43 +158,8 @@ function balanced(code: string, start: number): string | null {
   return null;
 }
 
-/** Split an argument list at top-level commas. */
-function splitArgs(text: string): string[] {
-  const args: string[] = [];
-  let depth = 0;
-  let quote = '';
-  let current = '';
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quote) {
-      current += c;
-      if (c === '\\') current += text[++i] ?? '';
-      else if (c === quote) quote = '';
-      continue;
-    }
-    if (c === '"' || c === "'" || c === '`') quote = c;
-    if (c === '(' || c === '[' || c === '{') depth++;
-    if (c === ')' || c === ']' || c === '}') depth--;
-    if (c === ',' && depth === 0) {
-      args.push(current.trim());
-      current = '';
-    } else current += c;
-  }
-  if (current.trim()) args.push(current.trim());
-  return args;
-}
-
-/** A string literal's value: '...', "...", `...` (no interpolation), r'...', b'...'. */
-export function stringLiteral(expr: string): string | undefined {
-  const m = /^[rRbBuU]?(['"`])([\s\S]*)\1$/.exec(expr.trim());
-  if (!m) return undefined;
-  if (m[1] === '`' && m[2].includes('${')) return undefined;
-  if (/^[rR]/.test(expr.trim()) || m[1] === "'") return m[2].replace(/\\'/g, "'").replace(/\\\\/g, '\\');
-  return m[2].replace(/\\(["\\nt])/g, (_, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : c));
-}
-
-/** Split at top-level `+` (string concatenation in Python, JavaScript and Ruby). */
-function splitPlus(text: string): string[] {
+/** Split at top-level `sep`: not inside quotes, parentheses, brackets or braces. */
+function splitTopLevel(text: string, sep: string): string[] {
   const parts: string[] = [];
   let depth = 0;
   let quote = '';
@@ -210,7 +175,7 @@ function splitPlus(text: string): string[] {
     if (c === '"' || c === "'" || c === '`') quote = c;
     if (c === '(' || c === '[' || c === '{') depth++;
     if (c === ')' || c === ']' || c === '}') depth--;
-    if (c === '+' && depth === 0) {
+    if (c === sep && depth === 0) {
       parts.push(current.trim());
       current = '';
     } else current += c;
@@ -218,6 +183,23 @@ function splitPlus(text: string): string[] {
   parts.push(current.trim());
   return parts;
 }
+
+/** Split an argument list at top-level commas; a trailing comma or an empty list adds no argument. */
+function splitArgs(text: string): string[] {
+  const args = splitTopLevel(text, ',');
+  if (args[args.length - 1] === '') args.pop();
+  return args;
+}
+
+/** A string literal's value: '...', "...", `...` (no interpolation), r'...', b'...'. */
+export function stringLiteral(expr: string): string | undefined {
+  const m = /^[rRbBuU]?(['"`])([\s\S]*)\1$/.exec(expr.trim());
+  if (!m) return undefined;
+  if (m[1] === '`' && m[2].includes('${')) return undefined;
+  if (/^[rR]/.test(expr.trim()) || m[1] === "'") return m[2].replace(/\\'/g, "'").replace(/\\\\/g, '\\');
+  return m[2].replace(/\\(["\\nt])/g, (_, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : c));
+}
+
 
 /**
  * A string built from literals and known values: `'rm -rf ' + os.path.expanduser('~')`,
@@ -239,7 +221,7 @@ export function stringExpression(expr: string, ctx: CodeContext, depth = 0): str
     });
     return failed ? undefined : out;
   }
-  const parts = splitPlus(t);
+  const parts = splitTopLevel(t, '+');
   if (parts.length < 2) return undefined;
   const values = parts.map((p) => (stringLiteral(p) ?? pathExpression(p, ctx)));
   return values.every((v) => v !== undefined) ? values.join('') : undefined;

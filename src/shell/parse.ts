@@ -643,10 +643,7 @@ class Parser {
       }
       if (c === "'") {
         flush();
-        const end = this.src.indexOf("'", this.pos + 1);
-        if (end < 0) this.fail('unterminated single quote');
-        parts.push({ type: 'lit', text: this.src.slice(this.pos + 1, end), quoted: true });
-        this.pos = end + 1;
+        parts.push(this.parseSingleQuoted());
         continue;
       }
       if (c === '"') {
@@ -689,6 +686,15 @@ class Parser {
       else if (this.src[i] === ')' && --depth === 0) return i;
     }
     this.fail("unbalanced '('");
+  }
+
+  /** A '...' string at the cursor: every character literal, no escapes. */
+  private parseSingleQuoted(): WordPart {
+    const end = this.src.indexOf("'", this.pos + 1);
+    if (end < 0) this.fail('unterminated single quote');
+    const part: WordPart = { type: 'lit', text: this.src.slice(this.pos + 1, end), quoted: true };
+    this.pos = end + 1;
+    return part;
   }
 
   private parseDoubleQuoted(parts: WordPart[]): void {
@@ -883,10 +889,7 @@ class Parser {
       }
       if (c === "'") {
         flush();
-        const end = this.src.indexOf("'", this.pos + 1);
-        if (end < 0) this.fail('unterminated single quote');
-        parts.push({ type: 'lit', text: this.src.slice(this.pos + 1, end), quoted: true });
-        this.pos = end + 1;
+        parts.push(this.parseSingleQuoted());
         continue;
       }
       if (c === '"') {
