@@ -37,6 +37,9 @@ export interface Detector {
 }
 
 const SYSTEM_DIRS = ['/bin', '/boot', '/dev', '/etc', '/lib', '/lib32', '/lib64', '/libx32', '/media', '/mnt', '/opt', '/proc', '/run', '/sbin', '/snap', '/srv', '/sys', '/usr', '/var'];
+// Below the top level, the directories whose loss breaks the system as surely (`/usr/lib`, `/var/lib`), while
+// their subdirectories (`/var/lib/apt/lists`, `/usr/local/lib/x`) stay ordinary targets.
+const SYSTEM_SUBDIRS = ['/usr/bin', '/usr/sbin', '/usr/lib', '/usr/lib32', '/usr/lib64', '/usr/libexec', '/usr/include', '/usr/share', '/var/lib', '/etc/ssl'];
 const HOME_PROBES = ['Documents', 'src', 'Downloads', '.config', '.ssh', '.bashrc'];
 const PROJECT_PROBES = ['src', 'dist', 'package.json', 'README.md', 'node_modules', 'lib'];
 const RC_FILES = ['.bashrc', '.bash_profile', '.bash_login', '.profile', '.zshrc', '.zshenv', '.zprofile', '.zlogin'];
@@ -187,10 +190,10 @@ export const DETECTORS: readonly Detector[] = [
   {
     name: 'rm-system',
     kinds: ['delete', 'move'],
-    description: 'recursive delete (or move) of a top-level system directory such as /etc, /usr or /var',
+    description: 'recursive delete (or move) of a system directory such as /etc, /usr, /var or /usr/lib',
     find: (facts) =>
       treeRemovals(facts).flatMap((t) => {
-        const hit = SYSTEM_DIRS.filter((d) => names(t, d));
+        const hit = [...SYSTEM_DIRS, ...SYSTEM_SUBDIRS].filter((d) => names(t, d));
         return hit.length ? [finding(facts, `recursive delete of ${hit.join(', ')}`)] : [];
       }),
   },
