@@ -3,7 +3,7 @@ import { expandToString, expandWord, type Field, type ShellState, type Substitut
 import { analyzeCode, codeSource, languageOf } from './languages.js';
 import { parse } from './parse.js';
 import { homeOf, joinPath } from './paths.js';
-import { planCommandRunner, planFind, planPackageRunner, planParallel, planSsh, planSu, planXargs, xargsItems } from './runners.js';
+import { planCommandRunner, planFind, planPackageRunner, planParallel, planSsh, planSu, planXargs, xargsItems, type XargsPlan } from './runners.js';
 import { staticOutput } from './static-output.js';
 import { commandName, shellInvocation, SHELLS, unwrapOnce } from './wrappers.js';
 
@@ -474,7 +474,7 @@ class Walker {
         return;
       }
       case 'xargs':
-        this.xargs(texts, emitted, runState, inner);
+        this.runItems(planXargs(texts), emitted, runState, inner, 'xargs');
         return;
       case 'find': {
         const plan = planFind(texts, (p) => joinPath(cwd, p));
@@ -489,7 +489,8 @@ class Walker {
       }
       case 'parallel': {
         const plan = planParallel(texts);
-        for (const argvText of plan?.commands.slice(0, MAX_XARGS_ITEMS) ?? []) this.derived(argvText.map(lit), runState, inner, 'parallel');
+        if ('stdin' in plan) this.runItems(plan.stdin, emitted, runState, inner, 'parallel');
+        else for (const argvText of plan.commands.slice(0, MAX_XARGS_ITEMS)) this.derived(argvText.map(lit), runState, inner, 'parallel');
         return;
       }
       case 'ssh': {
@@ -508,7 +509,11 @@ class Walker {
       case 'ls': {
         // `ls | xargs rm` deletes what ls lists: the entries of the directories it is given.
         const dirs = texts.filter((t) => !t.startsWith('-'));
-        if (dirs.length <= 1 && !texts.some((t) => /^-[a-zA-Z]*d/.test(t))) emitted.outputGlob = { glob: `${joinPath(cwd, dirs[0] ?? '.').replace(/\/$/, '')}/*`, dot: texts.some((t) => /^-[a-zA-Z]*[aA]/.test(t)) };
+        const listsItself = texts.some((t) => /^-[a-zA-Z]*d/.test(t));
+        // `ls -d ~/*` prints its operands themselves.
+        const operand = args.find((f) => !f.text.startsWith('-'));
+        if (listsItself && dirs.length === 1 && operand && !operand.dynamic) emitted.outputGlob = { glob: joinPath(cwd, operand.text), dot: !!operand.dotGlob };
+        if (dirs.length <= 1 && !listsItself) emitted.outputGlob = { glob: `${joinPath(cwd, dirs[0] ?? '.').replace(/\/$/, '')}/*`, dot: texts.some((t) => /^-[a-zA-Z]*[aA]/.test(t)) };
         return;
       }
     }
@@ -534,22 +539,22 @@ class Walker {
     else this.nested(`git ${alias} ${rest}`, 'git alias', state, step, null);
   }
 
-  private xargs(args: string[], emitted: ExecutedCommand, state: ShellState, step: Step): void {
-    const plan = planXargs(args);
+  /** xargs, or parallel without `:::`: the command once per item read from stdin (or once with an unknown item). */
+  private runItems(plan: XargsPlan, emitted: ExecutedCommand, state: ShellState, step: Step, via: string): void {
     const input = plan.fromFile ? undefined : stdinOf(emitted);
     const upstreamGlob = emitted.stdinFrom?.outputGlob;
     const template = plan.command.map(lit);
     if (input !== undefined) {
       // With -I, each input line is one item (blanks inside it included).
       const items = xargsItems(input, plan.replace && plan.delimiter === 'blank' ? '\n' : plan.delimiter).slice(0, MAX_XARGS_ITEMS);
-      if (plan.replace) for (const item of items) this.derived(plan.command.map((w) => lit(w.split(plan.replace!).join(item))), state, step, 'xargs');
-      else this.derived([...template, ...items.map(lit)], state, step, 'xargs');
+      if (plan.replace) for (const item of items) this.derived(plan.command.map((w) => lit(w.split(plan.replace!).join(item))), state, step, via);
+      else this.derived([...template, ...items.map(lit)], state, step, via);
       return;
     }
     // Unknown input: one unknown argument, shaped like the paths the upstream command prints, if known.
     const unknown: Field = upstreamGlob ? ({ ...lit(upstreamGlob.glob), glob: true, dotGlob: upstreamGlob.dot } as Field) : { text: '', dynamic: true, glob: false };
     const words = plan.replace ? plan.command.map((w) => (w.includes(plan.replace!) ? unknown : lit(w))) : [...template, unknown];
-    this.derived(words, state, step, 'xargs');
+    this.derived(words, state, step, via);
   }
 
   /** Interpreter code: shell-outs become nested commands; deletes and writes become `rm` and `tee`. */

@@ -140,27 +140,30 @@ export function xargsItems(input: string, delimiter: XargsPlan['delimiter']): st
   return input.split(delimiter).filter((s) => s !== '');
 }
 
-/** `parallel [options] command ::: args`: one command per argument, `{}` replaced or the argument appended. */
-export function planParallel(args: string[]): { commands: string[][] } | null {
+/**
+ * `parallel [options] command ::: args`: one command per argument, `{}` replaced or the argument appended.
+ * Without `:::` it reads its arguments from stdin (one per line), as xargs does: `stdin` says how.
+ */
+export function planParallel(args: string[]): { commands: string[][] } | { stdin: XargsPlan } {
   const sep = args.indexOf(':::');
-  if (sep < 0) return null;
+  const end = sep < 0 ? args.length : sep;
   const valueOptions = new Set(['-j', '--jobs', '-P', '-S', '--sshlogin', '-n', '--max-args', '--delay', '--timeout', '--joblog', '--results', '--tmpdir', '--colsep', '-d', '--delimiter', '-a', '--arg-file', '-I']);
   let i = 0;
   let replace = '{}';
-  for (; i < sep; i++) {
+  let fromFile = false;
+  for (; i < end; i++) {
     const a = args[i];
     if (!a.startsWith('-')) break;
     if (a === '-I') replace = args[i + 1] ?? '{}';
+    if (a === '-a' || a === '--arg-file' || a.startsWith('--arg-file=')) fromFile = true;
     if (valueOptions.has(a)) i++;
   }
-  const template = args.slice(i, sep);
+  const template = args.slice(i, end);
+  const placed = template.some((w) => w.includes(replace));
+  if (sep < 0) return { stdin: { command: template.length ? template : ['echo'], delimiter: '\n', replace: placed ? replace : undefined, fromFile } };
   const items = args.slice(sep + 1).filter((a) => !a.startsWith(':::'));
   if (template.length === 0) return { commands: items.map((item) => [item]) };
-  return {
-    commands: items.map((item) =>
-      template.some((w) => w.includes(replace)) ? template.map((w) => w.split(replace).join(item)) : [...template, item],
-    ),
-  };
+  return { commands: items.map((item) => (placed ? template.map((w) => w.split(replace).join(item)) : [...template, item])) };
 }
 
 const SSH_VALUE = new Set('bcDEeFIiJLlmOopQRSWw'.split(''));
