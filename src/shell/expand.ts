@@ -68,6 +68,19 @@ export function expandWord(word: Word, state: ShellState, substitute: Substitute
   return fields;
 }
 
+/**
+ * Expand an argument of `export`/`declare`/`local`/`readonly`/`typeset`: `NAME=value` is expanded like an
+ * assignment (a tilde after `=` or `:` expands, no field splitting), as bash does for `export T=~`.
+ */
+export function expandDeclarationArgument(word: Word, state: ShellState, substitute: Substituter): Field[] {
+  const first = word.parts[0];
+  if (first?.type !== 'lit' || first.quoted) return expandWord(word, state, substitute);
+  const m = /^([A-Za-z_][A-Za-z0-9_]*\+?=)([\s\S]*)$/.exec(first.text);
+  if (!m) return expandWord(word, state, substitute);
+  const parts: WordPart[] = [{ ...first, text: m[1] + expandTilde(m[2], state, true) }, ...word.parts.slice(1)];
+  return expandWord({ ...word, parts }, state, substitute, false);
+}
+
 /** Expand a word into one string, as in an assignment or a redirection target (no splitting). */
 export function expandToString(word: Word, state: ShellState, substitute: Substituter): Field {
   const fields = expandParts(word.parts, state, substitute, false, true);
@@ -237,9 +250,11 @@ function expandParam(
     if (state.unset.has(name)) return { value: undefined, known: true };
     return { value: undefined, known: false };
   };
-  const { value, known } = lookup(part.name);
+  // `${!name}`: the variable whose name is name's value, when that is a known plain name.
+  const target = part.indirect ? lookup(part.name) : undefined;
+  if (target && !(target.known && target.value !== undefined && /^([A-Za-z_][A-Za-z0-9_]*|[0-9])$/.test(target.value))) return { text: '', dynamic: true };
+  const { value, known } = lookup(target?.value ?? part.name);
   if (part.length) return known ? { text: String((value ?? '').length), dynamic: false } : { text: '', dynamic: true };
-  if (part.indirect) return { text: '', dynamic: true };
   const op = part.op;
   if (!op) return known ? { text: value ?? '', dynamic: false } : { text: '', dynamic: true };
   const arg = () => (part.arg ? expandToString(part.arg, state, substitute) : { text: '', dynamic: false, glob: false });

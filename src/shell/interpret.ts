@@ -1,5 +1,5 @@
 import type { Command, Pipeline, Redirect, Script, SimpleCommand, Word } from './ast.js';
-import { expandToString, expandWord, type Field, type ShellState, type Substituter } from './expand.js';
+import { expandDeclarationArgument, expandToString, expandWord, type Field, type ShellState, type Substituter } from './expand.js';
 import { analyzeCode, codeSource, languageOf } from './languages.js';
 import { parse } from './parse.js';
 import { homeOf, joinPath } from './paths.js';
@@ -142,6 +142,8 @@ class Walker {
   private depth = 0;
   /** Assignments of the simple command being recorded; taken by the first command it emits. */
   private pendingAssignments: Field[] = [];
+  /** The IFS a `read` about to run was given as a prefix assignment (`IFS=, read a b`). */
+  private readIfs: string | undefined;
   /** Scripts written earlier on the line with known text (`echo 'rm -rf ~' > x.sh`), by absolute path. */
   private written = new Map<string, string>();
 
@@ -276,7 +278,7 @@ class Walker {
       if (a.append) value.text = (state.vars.get(a.name) ?? '') + value.text;
       prefix.set(a.name, value);
     }
-    const argv = expandWords(cmd.words, state, sub);
+    const argv = isDeclaration(cmd.words[0]) ? [expandWord(cmd.words[0], state, sub), ...cmd.words.slice(1).map((w) => expandDeclarationArgument(w, state, sub))].flat() : expandWords(cmd.words, state, sub);
     const redirects = this.redirects(cmd.redirects, state, step);
     if (argv.length === 0) {
       // Assignments alone change the shell's variables.
@@ -305,18 +307,23 @@ class Walker {
     }
     this.builtinEffects(argv, state);
     this.pendingAssignments = assignmentsOf(prefix);
-    this.run(argv, state, redirects, step, layers, [], []);
+    // `T=~ bash -c '… $T'`: prefix assignments are in the environment of whatever the command runs.
+    const runState = prefix.size && name !== 'read' ? cloneState(state) : state;
+    // `IFS=, read a b`: the prefix IFS splits the line, the variables land in this shell.
+    this.readIfs = name === 'read' && prefix.has('IFS') && !prefix.get('IFS')!.dynamic ? prefix.get('IFS')!.text : undefined;
+    if (runState !== state) for (const [n, value] of prefix) setVar(runState, n, value);
+    this.run(argv, runState, redirects, step, layers, [], []);
   }
 
   /** `read a b <<< text`: the variables take the known text, split like the shell does. */
-  private readInto(argv: Field[], state: ShellState, stdin: string | undefined): void {
+  private readInto(argv: Field[], state: ShellState, stdin: string | undefined, ifs = state.vars.get('IFS') ?? ' \t\n'): void {
     const names = argv.slice(1).map((f) => f.text).filter((t, i, all) => !t.startsWith('-') && !(i > 0 && /^-[a-zA-Z]*[dnNptu]$/.test(all[i - 1])));
     if (!names.length) return;
     const line = stdin === undefined ? undefined : stdin.split('\n')[0];
-    const words = line === undefined ? [] : line.trim().split(/[ \t]+/);
+    const values = line === undefined ? [] : splitRead(line, ifs, names.length);
     names.forEach((n, i) => {
       if (line === undefined) setVar(state, n, { text: '', dynamic: true, glob: false });
-      else setVar(state, n, { text: i === names.length - 1 ? words.slice(i).join(' ') : words[i] ?? '', dynamic: false, glob: false });
+      else setVar(state, n, { text: values[i] ?? '', dynamic: false, glob: false });
     });
   }
 
@@ -401,7 +408,7 @@ class Walker {
     const emitted = this.emit(current, layers, wrappers, state, redirects, step, cwd, wrapperOptions);
     if (current[0].dynamic) return;
     if (name === 'read') {
-      this.readInto(current, state, stdinOf(emitted));
+      this.readInto(current, state, stdinOf(emitted), this.readIfs);
       return;
     }
     if (!RUNNERS.has(name) && !SHELLS.has(name) && !languageOf(name) && !this.written.has(joinPath(cwd, current[0].text))) return;
@@ -659,6 +666,34 @@ function expandWords(words: Word[], state: ShellState, sub: Substituter): Field[
   const out: Field[] = [];
   for (const w of words) for (const f of expandWord(w, state, sub)) out.push(f);
   return out;
+}
+
+/** `read`'s split of one line into `count` values: the last takes the rest of the line. */
+function splitRead(line: string, ifs: string, count: number): string[] {
+  if (ifs === '') return [line];
+  if (/^[ \t\n]+$/.test(ifs)) {
+    const words = line.trim().split(/[ \t]+/);
+    return [...words.slice(0, count - 1), words.slice(count - 1).join(' ')];
+  }
+  const delimiter = new RegExp(`[${ifs.replace(/[\]\\^-]/g, '\\$&')}]`);
+  const values: string[] = [];
+  let rest = line;
+  while (values.length < count - 1) {
+    const m = delimiter.exec(rest);
+    if (!m) break;
+    values.push(rest.slice(0, m.index).trim());
+    rest = rest.slice(m.index + 1);
+  }
+  values.push(rest.trim());
+  return values;
+}
+
+const DECLARATIONS = new Set(['export', 'declare', 'typeset', 'local', 'readonly']);
+
+/** Is this word literally a declaration builtin, whose `NAME=value` arguments expand like assignments? */
+function isDeclaration(word: Word | undefined): boolean {
+  const p = word?.parts.length === 1 ? word.parts[0] : undefined;
+  return p?.type === 'lit' && DECLARATIONS.has(p.text);
 }
 
 function setVar(state: ShellState, name: string, value: Field): void {
