@@ -8,7 +8,11 @@ export type WordPart =
   /** Literal text. `quoted` is true for text from quotes or backslash escapes: no globbing, splitting or tilde. */
   | { type: 'lit'; text: string; quoted: boolean }
   /** `$name`, `${name}`, `${name:-word}`, `${#name}` ... */
-  | { type: 'param'; name: string; op?: string; arg?: Word; length?: boolean; indirect?: boolean; quoted: boolean }
+  | {
+      type: 'param'; name: string; op?: string; arg?: Word; length?: boolean; indirect?: boolean; quoted: boolean;
+      /** `${a[@]}`: every element of an array, one word each when quoted. */
+      all?: boolean;
+    }
   /** `$( ... )` or a backtick substitution. */
   | { type: 'cmdsub'; body: Script; quoted: boolean }
   /** `$(( ... ))`; kept as text. */

@@ -162,6 +162,18 @@ function expandParts(
           break;
         }
         const value = expandParam(part, state, substitute);
+        if (part.quoted && part.all && !part.op && !part.length && !value.dynamic) {
+          // Arrays are kept as their elements joined by spaces: "${a[@]}" gives them back one word each.
+          value.text.split(' ').forEach((element, i) => {
+            if (i > 0) {
+              out.push(current);
+              current = [];
+            }
+            current.push({ text: element, quoted: true, dynamic: false });
+            started = true;
+          });
+          break;
+        }
         if (part.quoted) {
           current.push({ text: value.text, quoted: true, dynamic: value.dynamic, globValue: state.globVars?.has(part.name) });
           started = true;

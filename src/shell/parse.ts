@@ -854,9 +854,10 @@ class Parser {
     if (!m) this.fail('bad ${...} substitution');
     this.pos += m[0].length;
     const name = m[1];
+    const all = m[2] === '[@]';
     if (this.ch() === '}') {
       this.pos++;
-      return { type: 'param', name, quoted, length, indirect };
+      return all ? { type: 'param', name, quoted, length, indirect, all } : { type: 'param', name, quoted, length, indirect };
     }
     const op = this.sticky(PARAM_OP_RE);
     if (!op) this.fail('bad ${...} substitution');
