@@ -186,19 +186,27 @@ class Walker {
     });
   }
 
-  private command(cmd: Command, state: ShellState, step: Step): void {
+  private command(cmd: Command, state: ShellState, outer: Step): void {
     if (this.truncated) return;
+    if (cmd.type === 'simple') {
+      this.simple(cmd, state, outer);
+      return;
+    }
+    if (cmd.type === 'function') {
+      this.functions.set(cmd.name, cmd.body);
+      // Defining a trap or line-editor hook function changes how the shell guards run: record it.
+      if (/^(TRAP[A-Z]+|accept-line|zle-line-init|zle-line-finish|command_not_found_handle|__agentfirewall\w*)$/.test(cmd.name)) {
+        this.emit([lit('function'), lit(cmd.name)], [[lit('function'), lit(cmd.name)]], [], state, [], outer).api = 'function definition';
+      }
+      return;
+    }
+    const step = this.compoundRedirects(cmd.redirects, state, outer);
     switch (cmd.type) {
-      case 'simple':
-        this.simple(cmd, state, step);
-        return;
       case 'subshell':
         this.withStdin(step, () => this.script(cmd.body, cloneState(state), { via: step.via, async: step.async }));
-        this.redirects(cmd.redirects, state, step);
         return;
       case 'group':
         this.withStdin(step, () => this.script(cmd.body, state, { via: step.via, async: step.async }));
-        this.redirects(cmd.redirects, state, step);
         return;
       case 'if':
         for (const clause of cmd.clauses) {
@@ -236,19 +244,26 @@ class Walker {
         expandWord(cmd.subject, state, this.substitute(step));
         for (const arm of cmd.arms) this.script(arm.body, state, step);
         return;
-      case 'function':
-        this.functions.set(cmd.name, cmd.body);
-        // Defining a trap or line-editor hook function changes how the shell guards run: record it.
-        if (/^(TRAP[A-Z]+|accept-line|zle-line-init|zle-line-finish|command_not_found_handle|__agentfirewall\w*)$/.test(cmd.name)) {
-          this.emit([lit('function'), lit(cmd.name)], [[lit('function'), lit(cmd.name)]], [], state, [], step).api = 'function definition';
-        }
-        return;
       case 'arith':
         return;
       case 'test':
         for (const w of cmd.words) expandWord(w, state, this.substitute(step));
         return;
     }
+  }
+
+  /**
+   * A compound command's own redirections (`{ …; } > .env`, `while read l; do …; done <<< "$x"`): recorded as a
+   * command of their own so their writes count, and a here-string or heredoc of known text feeds the body.
+   */
+  private compoundRedirects(redirects: Redirect[], state: ShellState, step: Step): Step {
+    if (!redirects.length) return step;
+    const resolved = this.redirects(redirects, state, step);
+    const carrier = this.emit([], [[]], [], state, resolved, step);
+    const feed = resolved.find((r) => r.op === '<<<' || r.op === '<<' || r.op === '<<-');
+    if (!feed?.text || feed.text.dynamic) return step;
+    carrier.output = feed.text.text;
+    return { ...step, stdinFrom: carrier };
   }
 
   /** Run `fn` with the pipe of `step` applied to the commands it emits directly. */

@@ -227,14 +227,14 @@ export function stringExpression(expr: string, ctx: CodeContext, depth = 0): str
   return values.every((v) => v !== undefined) ? values.join('') : undefined;
 }
 
-/** A list literal of strings (`['git', 'push']`, `%w[git push]`), or undefined. */
-function listLiteral(expr: string): string[] | undefined {
+/** A list of strings (`['rm', '-rf', os.homedir()]`, `%w[rm -rf]`) whose every item is known. */
+function listLiteral(expr: string, ctx: CodeContext): string[] | undefined {
   const t = expr.trim();
   const words = /^%w[[({](.*)[\])}]$/.exec(t);
   if (words) return words[1].trim().split(/\s+/);
   if (!/^[[(]/.test(t)) return undefined;
   const items = splitArgs(t.slice(1, -1));
-  const values = items.map(stringLiteral);
+  const values = items.map((item) => stringExpression(item, ctx) ?? pathExpression(item, ctx));
   return values.every((v) => v !== undefined) ? (values as string[]) : undefined;
 }
 
@@ -337,7 +337,7 @@ export function analyzeCode(lang: Language, code: string, ctx: CodeContext): Cod
   for (const call of calls(code, SHELL_APIS[lang], lang !== 'python' && lang !== 'node')) {
     const [first, second] = call.args;
     if (first === undefined) continue;
-    const list = listLiteral(first);
+    const list = listLiteral(first, ctx);
     if (list) {
       effects.argvs.push(list);
       continue;
@@ -345,7 +345,7 @@ export function analyzeCode(lang: Language, code: string, ctx: CodeContext): Cod
     const text = stringExpression(first, ctx);
     if (text === undefined) continue;
     const rest = call.args.slice(1).map(stringLiteral);
-    const argList = second !== undefined ? listLiteral(second) : undefined;
+    const argList = second !== undefined ? listLiteral(second, ctx) : undefined;
     if (argList) effects.argvs.push([text, ...argList]);
     else if (call.args.length > 1 && rest.every((r) => r !== undefined) && (lang === 'perl' || lang === 'ruby')) effects.argvs.push([text, ...(rest as string[])]);
     else if (/^(execFileSync|execFile|spawnSync|spawn|execvp|execv|execlp|spawnvp)$/.test(call.name)) effects.argvs.push([text]);

@@ -57,12 +57,44 @@ export function staticOutput(program: string, args: string[], cwd: string, stdin
         .split('\n')
         .map((line) => [...line].reverse().join(''))
         .join('\n');
-    case 'tr':
-      if (stdin === undefined || args.length !== 2 || args[0] !== '-d') return undefined;
-      return [...stdin].filter((c) => !args[1].includes(c)).join('');
+    case 'tr': {
+      if (stdin === undefined || args.length !== 2) return undefined;
+      if (args[0] === '-d') {
+        const drop = trSet(args[1]);
+        return drop && [...stdin].filter((c) => !drop.includes(c)).join('');
+      }
+      // `tr a-z n-za-m` (rot13 and friends): SET2 is padded with its last character.
+      const from = trSet(args[0]);
+      const to = trSet(args[1]);
+      if (!from || !to || to.length === 0 || args[0].startsWith('-')) return undefined;
+      const map = new Map(from.map((c, i) => [c, to[Math.min(i, to.length - 1)]]));
+      return [...stdin].map((c) => map.get(c) ?? c).join('');
+    }
     default:
       return undefined;
   }
+}
+
+const TR_CLASSES: Record<string, string> = {
+  lower: 'abcdefghijklmnopqrstuvwxyz',
+  upper: 'ABCDEFGHIJKLMNOPQRSTUVWXYZ',
+  digit: '0123456789',
+};
+
+/** A `tr` set as its characters: ranges, `\\n`-style escapes and `[:lower:]`/`[:upper:]`/`[:digit:]`; undefined for the rest. */
+function trSet(spec: string): string[] | undefined {
+  const chars = [...unescapeC(spec.replace(/\[:(\w+):\]/g, (m, name: string) => TR_CLASSES[name] ?? m))];
+  if (/\[:\w+:\]|\[=|\*/.test(spec.replace(/\[:(lower|upper|digit):\]/g, ''))) return undefined;
+  const out: string[] = [];
+  for (let i = 0; i < chars.length; i++) {
+    if (chars[i + 1] === '-' && i + 2 < chars.length) {
+      const [a, b] = [chars[i].codePointAt(0)!, chars[i + 2].codePointAt(0)!];
+      if (b < a || b - a > 256) return undefined;
+      for (let c = a; c <= b; c++) out.push(String.fromCodePoint(c));
+      i += 2;
+    } else out.push(chars[i]);
+  }
+  return out;
 }
 
 function dirnameOf(path: string): string {
