@@ -203,10 +203,11 @@ class Walker {
     const step = this.compoundRedirects(cmd.redirects, state, outer);
     switch (cmd.type) {
       case 'subshell':
-        this.withStdin(step, () => this.script(cmd.body, cloneState(state), { via: step.via, async: step.async }));
+        // Its stdin (a pipe, a here-string) is there while the body runs: `echo … | { sh; }` reads it.
+        this.script(cmd.body, cloneState(state), { via: step.via, async: step.async, stdinFrom: step.stdinFrom });
         return;
       case 'group':
-        this.withStdin(step, () => this.script(cmd.body, state, { via: step.via, async: step.async }));
+        this.script(cmd.body, state, { via: step.via, async: step.async, stdinFrom: step.stdinFrom });
         return;
       case 'if':
         for (const clause of cmd.clauses) {
