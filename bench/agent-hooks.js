@@ -1,18 +1,14 @@
 #!/usr/bin/env node
 // Cost of one agent hook call (`agentfirewall hook claude` with a Bash payload) against `node -e 0`,
 // alternating in one run, NODE_OPTIONS and NODE_EXTRA_CA_CERTS unset. Target: at most 1.2x. Run after `npm run build`.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { cleanEnv, median, timeRun } from './lib.js';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { bin, cleanEnv, initProject, median, tempDir, timeRun } from './lib.js';
 
 const runs = Number(process.env.RUNS ?? 40);
-const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'agentfirewall.js');
-const project = mkdtempSync(join(tmpdir(), 'agentfirewall-bench-'));
+const project = tempDir();
 const env = cleanEnv();
-execFileSync(process.execPath, [bin, 'init'], { cwd: project, env, stdio: 'ignore' });
+initProject(project, env);
 const input = JSON.stringify({ session_id: 's', cwd: project, hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: { command: 'git status' } });
 spawnSync(process.execPath, [bin, 'check', 'git status'], { cwd: project, env, stdio: 'ignore' }); // fill the caches
 

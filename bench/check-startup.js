@@ -1,19 +1,15 @@
 #!/usr/bin/env node
 // Start-up cost of one `agentfirewall check` process against `node -e 0`, alternating in one run.
 // Prints the medians and their ratio (target: at most 1.2x). Run after `npm run build`.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { cleanEnv, median, timeRun } from './lib.js';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { bin, cleanEnv, initProject, median, tempDir, timeRun } from './lib.js';
 
 const runs = Number(process.env.RUNS ?? 40);
-const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'agentfirewall.js');
-const project = mkdtempSync(join(tmpdir(), 'agentfirewall-bench-'));
+const project = tempDir();
 const env = cleanEnv();
 
-execFileSync(process.execPath, [bin, 'init'], { cwd: project, env, stdio: 'ignore' });
+initProject(project, env);
 // One run to fill the policy cache, as the first check after a config change does.
 spawnSync(process.execPath, [bin, 'check', 'git status'], { cwd: project, env, stdio: 'ignore' });
 

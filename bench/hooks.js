@@ -5,20 +5,16 @@
 //  - backstop: a 200-iteration loop with the per-command DEBUG trap against the same loop without hooks.
 // Targets: spawn path <= 1.2x node -e 0; resident <= 1 ms per check; loop <= 30x the bare loop.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { median, timeRun } from './lib.js';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { bin, initProject, median, tempDir, timeRun } from './lib.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 const runs = Number(process.env.RUNS ?? 20);
-const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'agentfirewall.js');
-const home = mkdtempSync(join(tmpdir(), 'agentfirewall-bench-'));
+const home = tempDir();
 const project = join(home, 'project');
-mkdirSync(project);
 const env = { PATH: process.env.PATH, HOME: home, SHLVL: '1' };
-execFileSync(process.execPath, [bin, 'init'], { cwd: project, env, stdio: 'ignore' });
+initProject(project, env);
 const guarded = { ...env };
 for (const m of execFileSync(process.execPath, [bin, 'shell-env'], { cwd: project, env, encoding: 'utf8' }).matchAll(/^export (\w+)='([^']*)'$/gm)) guarded[m[1]] = m[2];
 spawnSync('bash', ['-c', 'true'], { cwd: project, env: guarded }); // fill the policy and code caches

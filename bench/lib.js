@@ -1,5 +1,23 @@
-// Shared by the bench scripts: a clean environment, a timed child process, and the median.
-import { spawnSync } from 'node:child_process';
+// Shared by the bench scripts: the built entry, a temporary project, a clean environment, a timed child process,
+// and the median.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root and the built entry the benches run (`npm run build` first). */
+export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const bin = join(root, 'bin', 'agentfirewall.js');
+
+/** A new empty temporary directory. */
+export const tempDir = () => mkdtempSync(join(tmpdir(), 'agentfirewall-bench-'));
+
+/** Create `project` (if needed) and run `agentfirewall init` in it with `env`. */
+export function initProject(project, env) {
+  mkdirSync(project, { recursive: true });
+  execFileSync(process.execPath, [bin, 'init'], { cwd: project, env, stdio: 'ignore' });
+}
 
 /** The environment with NODE_OPTIONS and NODE_EXTRA_CA_CERTS unset, as the guards run node. */
 export function cleanEnv(extra = {}) {

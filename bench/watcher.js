@@ -4,17 +4,13 @@
 //  - start-up time and memory of the daemon on a generated 100,000-file tree;
 //  - whether any protected deletion is missed while 50,000 files are written to an unprotected directory.
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync, mkdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { median } from './lib.js';
+import { bin, initProject, median, root, tempDir } from './lib.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const bin = join(root, 'bin', 'agentfirewall.js');
 const agent = join(root, 'test', 'fixtures', 'fake-agent.mjs');
-const home = mkdtempSync(join(tmpdir(), 'agentfirewall-bench-'));
+const home = tempDir();
 const project = join(home, 'project');
 const env = { PATH: process.env.PATH, HOME: home };
 const until = async (check, ms) => {
@@ -22,8 +18,7 @@ const until = async (check, ms) => {
   return check();
 };
 
-mkdirSync(project);
-execFileSync(process.execPath, [bin, 'init'], { cwd: project, env, stdio: 'ignore' });
+initProject(project, env);
 const config = join(project, '.agentfirewall/config.yaml');
 writeFileSync(config, readFileSync(config, 'utf8').replace(/^  max_stops: \d+$/m, '  max_stops: 100000').replace(/^  level: warn$/m, '  level: warn'));
 

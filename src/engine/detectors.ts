@@ -40,6 +40,7 @@ const SYSTEM_DIRS = ['/bin', '/boot', '/dev', '/etc', '/lib', '/lib32', '/lib64'
 // Below the top level, the directories whose loss breaks the system as surely (`/usr/lib`, `/var/lib`), while
 // their subdirectories (`/var/lib/apt/lists`, `/usr/local/lib/x`) stay ordinary targets.
 const SYSTEM_SUBDIRS = ['/usr/bin', '/usr/sbin', '/usr/lib', '/usr/lib32', '/usr/lib64', '/usr/libexec', '/usr/include', '/usr/share', '/var/lib', '/etc/ssl'];
+const SYSTEM_TREES = [...SYSTEM_DIRS, ...SYSTEM_SUBDIRS];
 const HOME_PROBES = ['Documents', 'src', 'Downloads', '.config', '.ssh', '.bashrc'];
 const PROJECT_PROBES = ['src', 'dist', 'package.json', 'README.md', 'node_modules', 'lib'];
 const RC_FILES = ['.bashrc', '.bash_profile', '.bash_login', '.profile', '.zshrc', '.zshenv', '.zprofile', '.zlogin'];
@@ -193,7 +194,7 @@ export const DETECTORS: readonly Detector[] = [
     description: 'recursive delete (or move) of a system directory such as /etc, /usr, /var or /usr/lib',
     find: (facts) =>
       treeRemovals(facts).flatMap((t) => {
-        const hit = [...SYSTEM_DIRS, ...SYSTEM_SUBDIRS].filter((d) => names(t, d));
+        const hit = SYSTEM_TREES.filter((d) => names(t, d));
         return hit.length ? [finding(facts, `recursive delete of ${hit.join(', ')}`)] : [];
       }),
   },

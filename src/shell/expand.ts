@@ -107,6 +107,17 @@ function expandParts(
   let started = false; // a quoted part makes a field even when empty
   const ifs = ifsOf(state);
 
+  // "$@" and "${a[@]}": each item its own word, the first joined to what precedes it, the last to what follows.
+  const pushWords = (words: string[]): void => {
+    words.forEach((word, i) => {
+      if (i > 0) {
+        out.push(current);
+        current = [];
+      }
+      current.push({ text: word, quoted: true, dynamic: false });
+      started = true;
+    });
+  };
   const pushSplit = (value: string, dynamic: boolean, producers?: string[]) => {
     if (!split || ifs === '') {
       current.push({ text: value, quoted: false, dynamic, producers });
@@ -149,29 +160,13 @@ function expandParts(
           } else if (part.name === '*') {
             current.push({ text: args.join(ifs[0] ?? ''), quoted: true, dynamic: false });
             started = true;
-          } else {
-            args.forEach((a, i) => {
-              if (i > 0) {
-                out.push(current);
-                current = [];
-              }
-              current.push({ text: a, quoted: true, dynamic: false });
-              started = true;
-            });
-          }
+          } else pushWords(args);
           break;
         }
         const value = expandParam(part, state, substitute);
         if (part.quoted && part.all && !part.op && !part.length && !value.dynamic) {
           // Arrays are kept as their elements joined by spaces: "${a[@]}" gives them back one word each.
-          value.text.split(' ').forEach((element, i) => {
-            if (i > 0) {
-              out.push(current);
-              current = [];
-            }
-            current.push({ text: element, quoted: true, dynamic: false });
-            started = true;
-          });
+          pushWords(value.text.split(' '));
           break;
         }
         if (part.quoted) {

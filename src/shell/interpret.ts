@@ -142,8 +142,6 @@ class Walker {
   private depth = 0;
   /** Assignments of the simple command being recorded; taken by the first command it emits. */
   private pendingAssignments: Field[] = [];
-  /** The IFS a `read` about to run was given as a prefix assignment (`IFS=, read a b`). */
-  private readIfs: string | undefined;
   /** Scripts written earlier on the line with known text (`echo 'rm -rf ~' > x.sh`), by absolute path. */
   private written = new Map<string, string>();
 
@@ -325,8 +323,6 @@ class Walker {
     this.pendingAssignments = assignmentsOf(prefix);
     // `T=~ bash -c '… $T'`: prefix assignments are in the environment of whatever the command runs.
     const runState = prefix.size && name !== 'read' ? cloneState(state) : state;
-    // `IFS=, read a b`: the prefix IFS splits the line, the variables land in this shell.
-    this.readIfs = name === 'read' && prefix.has('IFS') && !prefix.get('IFS')!.dynamic ? prefix.get('IFS')!.text : undefined;
     if (runState !== state) for (const [n, value] of prefix) setVar(runState, n, value);
     this.run(argv, runState, redirects, step, layers, [], []);
   }
@@ -424,7 +420,9 @@ class Walker {
     const emitted = this.emit(current, layers, wrappers, state, redirects, step, cwd, wrapperOptions);
     if (current[0].dynamic) return;
     if (name === 'read') {
-      this.readInto(current, state, stdinOf(emitted), this.readIfs);
+      // `IFS=, read a b`: the prefix IFS splits the line, the variables land in this shell.
+      const ifs = emitted.assignments.find((a) => a.text.startsWith('IFS='));
+      this.readInto(current, state, stdinOf(emitted), ifs && !ifs.dynamic ? ifs.text.slice(4) : undefined);
       return;
     }
     if (!RUNNERS.has(name) && !SHELLS.has(name) && !languageOf(name) && !this.written.has(joinPath(cwd, current[0].text))) return;
@@ -479,19 +477,14 @@ class Walker {
       }
       case 'script':
       case 'flock':
-      case 'watch': {
-        const plan = planCommandRunner(name, texts);
-        if (plan?.shellText !== undefined) this.nested(plan.shellText, name, runState, inner, null);
-        else if (plan?.argv) this.derived(plan.argv.map(lit), runState, inner, name);
-        return;
-      }
+      case 'watch':
       case 'npx':
       case 'bunx':
       case 'pnpx':
       case 'pnpm':
       case 'yarn':
       case 'npm': {
-        const plan = planPackageRunner(name, texts);
+        const plan = name === 'script' || name === 'flock' || name === 'watch' ? planCommandRunner(name, texts) : planPackageRunner(name, texts);
         if (plan?.shellText !== undefined) this.nested(plan.shellText, name, runState, inner, null);
         else if (plan?.argv) this.derived(plan.argv.map(lit), runState, inner, name);
         return;

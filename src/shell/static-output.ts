@@ -64,9 +64,10 @@ export function staticOutput(program: string, args: string[], cwd: string, stdin
         return drop && [...stdin].filter((c) => !drop.includes(c)).join('');
       }
       // `tr a-z n-za-m` (rot13 and friends): SET2 is padded with its last character.
+      if (args[0].startsWith('-')) return undefined;
       const from = trSet(args[0]);
       const to = trSet(args[1]);
-      if (!from || !to || to.length === 0 || args[0].startsWith('-')) return undefined;
+      if (!from || !to?.length) return undefined;
       const map = new Map(from.map((c, i) => [c, to[Math.min(i, to.length - 1)]]));
       return [...stdin].map((c) => map.get(c) ?? c).join('');
     }
@@ -83,8 +84,8 @@ const TR_CLASSES: Record<string, string> = {
 
 /** A `tr` set as its characters: ranges, `\\n`-style escapes and `[:lower:]`/`[:upper:]`/`[:digit:]`; undefined for the rest. */
 function trSet(spec: string): string[] | undefined {
-  const chars = [...unescapeC(spec.replace(/\[:(\w+):\]/g, (m, name: string) => TR_CLASSES[name] ?? m))];
-  if (/\[:\w+:\]|\[=|\*/.test(spec.replace(/\[:(lower|upper|digit):\]/g, ''))) return undefined;
+  if (/\[:(?!(?:lower|upper|digit):\])|\[=|\*/.test(spec)) return undefined;
+  const chars = [...unescapeC(spec.replace(/\[:(\w+):\]/g, (_, name: string) => TR_CLASSES[name]))];
   const out: string[] = [];
   for (let i = 0; i < chars.length; i++) {
     if (chars[i + 1] === '-' && i + 2 < chars.length) {
