@@ -69,10 +69,16 @@ export function expandWord(word: Word, state: ShellState, substitute: Substitute
 }
 
 /**
- * Expand an argument of `export`/`declare`/`local`/`readonly`/`typeset`: `NAME=value` is expanded like an
+ * Expand `export`/`declare`/`local`/`readonly`/`typeset` and its arguments: `NAME=value` is expanded like an
  * assignment (a tilde after `=` or `:` expands, no field splitting), as bash does for `export T=~`.
  */
-export function expandDeclarationArgument(word: Word, state: ShellState, substitute: Substituter): Field[] {
+export function expandDeclaration(words: Word[], state: ShellState, substitute: Substituter): Field[] {
+  const out = expandWord(words[0], state, substitute);
+  for (let i = 1; i < words.length; i++) out.push(...expandDeclarationArgument(words[i], state, substitute));
+  return out;
+}
+
+function expandDeclarationArgument(word: Word, state: ShellState, substitute: Substituter): Field[] {
   const first = word.parts[0];
   if (first?.type !== 'lit' || first.quoted) return expandWord(word, state, substitute);
   const m = /^([A-Za-z_][A-Za-z0-9_]*\+?=)([\s\S]*)$/.exec(first.text);

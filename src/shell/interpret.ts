@@ -1,5 +1,5 @@
 import type { Command, Pipeline, Redirect, Script, SimpleCommand, Word } from './ast.js';
-import { expandDeclarationArgument, expandToString, expandWord, type Field, type ShellState, type Substituter } from './expand.js';
+import { expandDeclaration, expandToString, expandWord, type Field, type ShellState, type Substituter } from './expand.js';
 import { analyzeCode, codeSource, languageOf } from './languages.js';
 import { parse } from './parse.js';
 import { homeOf, joinPath } from './paths.js';
@@ -292,7 +292,7 @@ class Walker {
       if (a.append) value.text = (state.vars.get(a.name) ?? '') + value.text;
       prefix.set(a.name, value);
     }
-    const argv = isDeclaration(cmd.words[0]) ? [expandWord(cmd.words[0], state, sub), ...cmd.words.slice(1).map((w) => expandDeclarationArgument(w, state, sub))].flat() : expandWords(cmd.words, state, sub);
+    const argv = isDeclaration(cmd.words[0]) ? expandDeclaration(cmd.words, state, sub) : expandWords(cmd.words, state, sub);
     const redirects = this.redirects(cmd.redirects, state, step);
     if (argv.length === 0) {
       // Assignments alone change the shell's variables.
@@ -524,12 +524,12 @@ class Walker {
         return;
       case 'ls': {
         // `ls | xargs rm` deletes what ls lists: the entries of the directories it is given.
-        const dirs = texts.filter((t) => !t.startsWith('-'));
-        const listsItself = texts.some((t) => /^-[a-zA-Z]*d/.test(t));
+        const operands = args.filter((f) => !f.text.startsWith('-'));
+        const [only] = operands;
         // `ls -d ~/*` prints its operands themselves.
-        const operand = args.find((f) => !f.text.startsWith('-'));
-        if (listsItself && dirs.length === 1 && operand && !operand.dynamic) emitted.outputGlob = { glob: joinPath(cwd, operand.text), dot: !!operand.dotGlob };
-        if (dirs.length <= 1 && !listsItself) emitted.outputGlob = { glob: `${joinPath(cwd, dirs[0] ?? '.').replace(/\/$/, '')}/*`, dot: texts.some((t) => /^-[a-zA-Z]*[aA]/.test(t)) };
+        if (texts.some((t) => /^-[a-zA-Z]*d/.test(t))) {
+          if (operands.length === 1 && !only.dynamic) emitted.outputGlob = { glob: joinPath(cwd, only.text), dot: !!only.dotGlob };
+        } else if (operands.length <= 1) emitted.outputGlob = { glob: `${joinPath(cwd, only?.text ?? '.').replace(/\/$/, '')}/*`, dot: texts.some((t) => /^-[a-zA-Z]*[aA]/.test(t)) };
         return;
       }
     }
