@@ -52,6 +52,16 @@ describe('codex apply_patch', () => {
     expect(hook('codex', claudeTool('apply_patch', { input: patch })).json).toEqual(claudeDeny(/\.env/));
     expect(hook('codex', claudeTool('apply_patch', { input: `*** Begin Patch\n*** Add File: src/new.ts\n+x\n*** End Patch\n` })).stdout).toBe('');
   });
+
+  it('logs the files a patch touches by absolute path, as every other file event', () => {
+    const p = tempProject();
+    writeFileSync(join(p.project, '.env'), 'A=1\n');
+    const payload = { ...claudeTool('apply_patch', { command: `*** Begin Patch\n*** Update File: .env\n@@\n-A=1\n+B=2\n*** End Patch\n` }), cwd: p.project };
+    const r = spawnSync(process.execPath, [BIN, 'hook', 'codex'], { cwd: p.project, input: JSON.stringify(payload), env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: p.home }, encoding: 'utf8' });
+    expect(JSON.parse(r.stdout)).toEqual(claudeDeny(/\.env/));
+    const lines = readFileSync(join(p.project, '.agentfirewall/logs/firewall.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.target)).toContain(join(p.project, '.env'));
+  });
 });
 
 describe('gemini (BeforeTool)', () => {
@@ -171,6 +181,26 @@ describe('install-hooks --agent / uninstall-hooks --agent', () => {
     expect(readFileSync(file, 'utf8')).toBe(text);
     expect(run(['uninstall-hooks', '--agent', agent], p).status).toBe(0);
     expect(existsSync(file)).toBe(false);
+  });
+
+  it.each([
+    ['codex', 'project', '.codex'],
+    ['gemini', 'user', '.gemini'],
+    ['copilot', 'project', '.github'],
+    ['cline', 'project', '.clinerules'],
+  ])('%s --scope %s: uninstall removes the directories install created, and only those', (agent, scope, top) => {
+    const p = tempProject();
+    const base = scope === 'user' ? p.home : p.project;
+    expect(run(['install-hooks', '--agent', agent, '--scope', scope], p).status).toBe(0);
+    expect(existsSync(join(base, top))).toBe(true);
+    expect(run(['uninstall-hooks', '--agent', agent, '--scope', scope], p).status).toBe(0);
+    expect(existsSync(join(base, top))).toBe(false);
+    // A directory that was there before stays, as does anything the user put beside our file.
+    mkdirSync(join(base, top), { recursive: true });
+    writeFileSync(join(base, top, 'mine.txt'), 'x');
+    expect(run(['install-hooks', '--agent', agent, '--scope', scope], p).status).toBe(0);
+    expect(run(['uninstall-hooks', '--agent', agent, '--scope', scope], p).status).toBe(0);
+    expect(readFileSync(join(base, top, 'mine.txt'), 'utf8')).toBe('x');
   });
 
   it('keeps the user\'s Gemini hooks when removing ours from a file they edited since', () => {

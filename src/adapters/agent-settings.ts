@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { AgentName } from './agent-protocols.js';
@@ -125,6 +125,48 @@ function backupFile(file: string, backupDir: string): string {
   return join(backupDir, `${file.replace(/[^A-Za-z0-9._-]+/g, '_')}.orig`);
 }
 
+/** What install remembers about a settings file until uninstall: its text before, and the directories it made. */
+interface Backup {
+  existed: boolean;
+  text: string;
+  /** Directories that did not exist before install, deepest first. */
+  dirs?: string[];
+}
+
+/** The directories above `file` that do not exist yet, deepest first. */
+function missingDirs(file: string): string[] {
+  const dirs: string[] = [];
+  for (let dir = dirname(file); !existsSync(dir) && dirname(dir) !== dir; dir = dirname(dir)) dirs.push(dir);
+  return dirs;
+}
+
+/** Keep the state from before our first install (a later reinstall must not overwrite it). */
+function saveBackup(file: string, backupDir: string, backup: Backup): void {
+  const path = backupFile(file, backupDir);
+  if (existsSync(path)) return;
+  mkdirSync(backupDir, { recursive: true, mode: 0o700 });
+  writeFileSync(path, JSON.stringify(backup), { mode: 0o600 });
+}
+
+function readBackup(file: string, backupDir: string): Backup | undefined {
+  try {
+    return JSON.parse(readFileSync(backupFile(file, backupDir), 'utf8')) as Backup;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Remove the directories install created, once they are empty again (anything the user added keeps them). */
+function removeCreatedDirs(backup: Backup | undefined): void {
+  for (const dir of backup?.dirs ?? []) {
+    try {
+      rmdirSync(dir);
+    } catch {
+      return; // not empty, or gone: the ones above it hold it, so stop
+    }
+  }
+}
+
 const CLINE_SCRIPT = (command: string) => `#!/bin/sh\n# agentfirewall: Cline PreToolUse hook\nexec ${command}\n`;
 
 /** A clear error for a settings file that cannot be used; it is left untouched. */
@@ -140,6 +182,7 @@ export function installAgentHooks(agent: AgentName, file: string, backupDir: str
     if (text !== null && !text.includes('# agentfirewall')) throw new SettingsError(`${file} exists and is not ours; not replaced`);
     const script = CLINE_SCRIPT(hookCommand(agent));
     if (text === script) return { changed: false };
+    saveBackup(file, backupDir, { existed: text !== null, text: text ?? '', dirs: missingDirs(file) });
     writeAtomic(file, script, 0o755);
     return { changed: true };
   }
@@ -162,11 +205,7 @@ export function installAgentHooks(agent: AgentName, file: string, backupDir: str
   const text = `${JSON.stringify(next, null, 2)}\n`;
   if (text === original) return { changed: false };
   // Keep the text from before our first install, to give its bytes back on uninstall.
-  const backup = backupFile(file, backupDir);
-  if (!existsSync(backup)) {
-    mkdirSync(backupDir, { recursive: true, mode: 0o700 });
-    writeFileSync(backup, JSON.stringify({ existed: exists, text: original ?? '' }), { mode: 0o600 });
-  }
+  saveBackup(file, backupDir, { existed: exists, text: original ?? '', dirs: missingDirs(file) });
   writeAtomic(file, text, exists ? statSync(file).mode & 0o7777 : undefined);
   return { changed: true };
 }
@@ -178,6 +217,8 @@ export function uninstallAgentHooks(agent: AgentName, file: string, backupDir: s
   if (agent === 'cline') {
     if (!text.includes('# agentfirewall')) return { changed: false };
     rmSync(file);
+    removeCreatedDirs(readBackup(file, backupDir));
+    rmSync(backupFile(file, backupDir), { force: true });
     return { changed: true };
   }
   let value: Json;
@@ -188,13 +229,7 @@ export function uninstallAgentHooks(agent: AgentName, file: string, backupDir: s
   }
   const rest = withoutOurs(value, agent);
   if (isDeepStrictEqual(rest, value)) return { changed: false };
-  const backup = backupFile(file, backupDir);
-  let saved: { existed: boolean; text: string } | undefined;
-  try {
-    saved = JSON.parse(readFileSync(backup, 'utf8')) as { existed: boolean; text: string };
-  } catch {
-    saved = undefined;
-  }
+  const saved = readBackup(file, backupDir);
   // The rest equals the file before install, but for what install itself added (an empty hooks object, version).
   const same = (t: string) => {
     try {
@@ -208,9 +243,11 @@ export function uninstallAgentHooks(agent: AgentName, file: string, backupDir: s
     }
   };
   const emptied = isDeepStrictEqual(rest, { hooks: {} }) || isDeepStrictEqual(rest, { version: 1, hooks: {} });
-  if (saved && !saved.existed && emptied) rmSync(file);
-  else if (saved && saved.existed && same(saved.text)) writeAtomic(file, saved.text, statSync(file).mode & 0o7777);
+  if (saved && !saved.existed && emptied) {
+    rmSync(file);
+    removeCreatedDirs(saved);
+  } else if (saved && saved.existed && same(saved.text)) writeAtomic(file, saved.text, statSync(file).mode & 0o7777);
   else writeAtomic(file, `${JSON.stringify(rest, null, 2)}\n`, statSync(file).mode & 0o7777);
-  rmSync(backup, { force: true });
+  rmSync(backupFile(file, backupDir), { force: true });
   return { changed: true };
 }

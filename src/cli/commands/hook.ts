@@ -61,8 +61,9 @@ function eventFor(action: Action, cwd: string): FirewallEvent | null {
   }
 }
 
-const targetOf = (a: Action): string =>
-  a.kind === 'command' ? a.command : a.kind === 'write' || a.kind === 'delete' ? a.path : a.kind === 'network' ? a.host : a.kind === 'read' ? a.path ?? '' : a.tool;
+/** What the audit line names: file targets by absolute path, as the watcher and check-file log them. */
+const targetOf = (a: Action, cwd: string): string =>
+  a.kind === 'command' ? a.command : a.kind === 'write' || a.kind === 'delete' ? resolve(cwd, a.path) : a.kind === 'network' ? a.host : a.kind === 'read' ? (a.path ? resolve(cwd, a.path) : '') : a.tool;
 
 /** `agentfirewall hook <agent>`: answer one tool call of an agent in its own protocol. */
 export async function runHook(agentName: string): Promise<number> {
@@ -106,7 +107,7 @@ export async function runHook(agentName: string): Promise<number> {
       const audit = requireDist<typeof import('../../adapters/audit-log.js')>('adapters/audit-log.js').openAuditLog(firewallPaths(projectDir).dir, loaded.logging);
       for (const { action, decision } of toRecord) {
         const type = action.kind === 'command' ? 'command' : action.kind === 'network' ? 'network' : 'file';
-        audit.decision(type, targetOf(action), decision, agent, cwd);
+        audit.decision(type, targetOf(action, cwd), decision, agent, cwd);
       }
     }
     if (!worst || worst.decision.verdict === 'allow') return emit(agent, 'allow', note ? `agentfirewall: ${note.trim()}` : '');
