@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BIN, tempDir, tempProject } from './helpers.js';
+import { BIN, ROOT, tempDir, tempProject, write } from './helpers.js';
 
 // Each agent's documented payloads piped into the built binary: exact stdout, stderr and exit code.
 const { home, project } = tempProject();
@@ -240,4 +240,117 @@ describe('install-hooks --agent / uninstall-hooks --agent', () => {
     }
     expect(existsSync(join(p.project, '.claude/settings.local.json'))).toBe(false);
   }, 20_000);
+});
+
+/** A captured payload with its project and home paths moved to this test's, and its command replaced. */
+function captured(name: string, p: { project: string; home: string }, command?: string): Record<string, any> {
+  const text = readFileSync(join(ROOT, 'test/fixtures/agent-payloads', `${name}.json`), 'utf8').replaceAll('/tmp/realagents/proj', p.project).replaceAll('/tmp/realagents/home', p.home);
+  const value = JSON.parse(text);
+  if (command !== undefined) {
+    const args = value.tool_input ?? value.toolArgs;
+    args.command = command;
+  }
+  return value;
+}
+
+describe('Copilot running the Claude-format hooks of .claude/settings*.json', () => {
+  const copilotEnv = (p: { project: string }) => ({ COPILOT_CLI: '1', COPILOT_PROJECT_DIR: p.project, CLAUDE_PROJECT_DIR: p.project });
+  const runHook = (agent: string, payload: unknown, p: { project: string; home: string }, env: Record<string, string>) =>
+    spawnSync(process.execPath, [BIN, 'hook', agent], { cwd: p.project, input: JSON.stringify(payload), env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: p.home, ...env }, encoding: 'utf8' });
+  const logOf = (p: { project: string }) => {
+    const file = join(p.project, '.agentfirewall/logs/firewall.log');
+    return existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [];
+  };
+  const install = (agent: string, p: { project: string; home: string }) => spawnSync(process.execPath, [BIN, 'install-hooks', '--agent', agent], { cwd: p.project, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: p.home }, encoding: 'utf8' });
+
+  it('with both hooks installed, one call is checked once and logged as copilot', () => {
+    const p = tempProject();
+    install('claude', p);
+    install('copilot', p);
+    const claudeShape = captured('copilot-claude-format-bash-ls', p, 'git reset --hard');
+    const copilotShape = captured('copilot-bash-ls', p, 'git reset --hard');
+    const viaClaude = runHook('claude', claudeShape, p, copilotEnv(p));
+    const viaCopilot = runHook('copilot', copilotShape, p, { COPILOT_CLI: '1', COPILOT_PROJECT_DIR: p.project });
+    expect(viaClaude.stdout).toBe(''); // the copilot hook decides this call
+    expect(JSON.parse(viaCopilot.stdout)).toMatchObject({ permissionDecision: 'deny' });
+    const lines = logOf(p).filter((l) => l.target === 'git reset --hard');
+    expect(lines.map((l) => l.source)).toEqual(['copilot']);
+  });
+
+  it('with only the Claude hook installed, Copilot\'s call is still judged, and logged as copilot', () => {
+    const p = tempProject();
+    install('claude', p);
+    const r = runHook('claude', captured('copilot-claude-format-bash-ls', p, 'git reset --hard'), p, copilotEnv(p));
+    expect(JSON.parse(r.stdout)).toEqual(claudeDeny(/git\/reset-hard/));
+    expect(logOf(p).map((l) => l.source)).toEqual(['copilot']);
+  });
+
+  it('Claude Code\'s own call is logged as claude', () => {
+    const p = tempProject();
+    install('claude', p);
+    install('copilot', p);
+    const r = runHook('claude', captured('claude-bash', p, 'git reset --hard'), p, { CLAUDE_PROJECT_DIR: p.project, CLAUDECODE: '1' });
+    expect(JSON.parse(r.stdout)).toEqual(claudeDeny(/git\/reset-hard/));
+    expect(logOf(p).map((l) => l.source)).toEqual(['claude']);
+  });
+});
+
+describe('install-hooks --agent codex: a hook Codex will run', () => {
+  const run = (args: string[], p: { project: string; home: string }) => spawnSync(process.execPath, [BIN, ...args], { cwd: p.project, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: p.home }, encoding: 'utf8' });
+  const config = (p: { home: string }) => readFileSync(join(p.home, '.codex/config.toml'), 'utf8');
+
+  it('trusts the hook by hash, says loudly on stdout that an untrusted project leaves it inert, and --trust-project arms it', () => {
+    const p = tempProject();
+    const r = run(['install-hooks', '--agent', 'codex'], p);
+    expect(r.status).toBe(0);
+    const key = `${join(p.project, '.codex/hooks.json')}:pre_tool_use:0:0`;
+    expect(config(p)).toContain(`[hooks.state.${JSON.stringify(key)}]\ntrusted_hash = "sha256:`);
+    expect(r.stdout).toMatch(/INERT: Codex reads \.codex\/hooks\.json only in a trusted project.*arm it: agentfirewall install-hooks --agent codex --trust-project/);
+    expect(run(['status'], p).stdout).toMatch(/codex \(project, .*INERT/);
+    const armed = run(['install-hooks', '--agent', 'codex', '--trust-project'], p);
+    expect(armed.stdout).toBe('');
+    expect(config(p)).toContain(`[projects.${JSON.stringify(p.project)}]\ntrust_level = "trusted"`);
+    expect(run(['status'], p).stdout).toMatch(/codex \(project, .*\): will load/);
+  });
+
+  it('re-trusts when the hook changed since it was trusted, and uninstall removes the trust entry it wrote', () => {
+    const p = tempProject();
+    run(['install-hooks', '--agent', 'codex', '--trust-project'], p);
+    const trusted = config(p);
+    // As if the hook had been trusted for another node or CLI path: the recorded hash no longer matches.
+    writeFileSync(join(p.home, '.codex/config.toml'), trusted.replace(/trusted_hash = "sha256:[0-9a-f]+"/, 'trusted_hash = "sha256:0000"'));
+    expect(run(['status'], p).stdout).toMatch(/codex .*INERT: Codex has not trusted the hook as it is now/);
+    run(['install-hooks', '--agent', 'codex'], p);
+    expect(config(p)).toBe(trusted);
+    run(['uninstall-hooks', '--agent', 'codex'], p);
+    expect(config(p)).not.toContain('hooks.state');
+    expect(config(p)).toContain('trust_level = "trusted"');
+  });
+});
+
+describe('install-hooks for agents that load project hooks only in trusted folders', () => {
+  const run = (args: string[], p: { project: string; home: string }) => spawnSync(process.execPath, [BIN, ...args], { cwd: p.project, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: p.home }, encoding: 'utf8' });
+  it.each([
+    ['gemini', (p: { project: string; home: string }) => write(join(p.home, '.gemini/trustedFolders.json'), JSON.stringify({ [p.project]: 'TRUST_FOLDER' }))],
+    ['copilot', (p: { project: string; home: string }) => write(join(p.home, '.copilot/config.json'), `// managed\n${JSON.stringify({ trustedFolders: [p.project] })}`)],
+  ])('%s: says so and offers --scope user; status tells whether it will load', (agent, trust) => {
+    const p = tempProject();
+    const r = run(['install-hooks', '--agent', agent], p);
+    expect(r.stdout).toMatch(new RegExp(`INERT: .*only in trusted folders.*arm it: agentfirewall install-hooks --agent ${agent} --scope user`));
+    expect(run(['status'], p).stdout).toMatch(new RegExp(`${agent} \\(project, .*INERT`));
+    trust(p);
+    expect(run(['status'], p).stdout).toMatch(new RegExp(`${agent} \\(project, .*\\): will load`));
+    const user = run(['install-hooks', '--agent', agent, '--scope', 'user'], p);
+    expect(user.stdout).toBe('');
+    run(['uninstall-hooks', '--agent', agent], p);
+    expect(run(['status'], p).stdout).toMatch(new RegExp(`${agent} \\(user, .*\\): will load`));
+  });
+
+  it('status names a hook whose node or CLI is gone', () => {
+    const p = tempProject();
+    run(['install-hooks', '--agent', 'claude'], p);
+    const file = join(p.project, '.claude/settings.local.json');
+    writeFileSync(file, readFileSync(file, 'utf8').replace(/'[^']*\/bin\/agentfirewall\.js'/, `'${p.home}/gone/agentfirewall.js'`));
+    expect(run(['status'], p).stdout).toMatch(/claude \(local, .*INERT: .*gone\/agentfirewall\.js does not exist/);
+  });
 });

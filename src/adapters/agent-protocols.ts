@@ -101,6 +101,19 @@ function claudeShape(p: Json, env: Record<string, string | undefined>, projectVa
   return { tool, actions, cwd, projectHints: hints };
 }
 
+/**
+ * Who really made a call that arrived at `hook <agent>`. Copilot CLI also runs the Claude-format hooks of
+ * `.claude/settings*.json`; it sets `COPILOT_CLI=1` for its hooks and sends no `transcript_path` (Claude Code
+ * always does) with an ISO `timestamp` (Claude Code sends none).
+ */
+export function callerOf(agent: AgentName, payload: unknown, env: Record<string, string | undefined>): AgentName {
+  if (agent !== 'claude') return agent;
+  const p = obj(payload);
+  if (env.COPILOT_CLI === '1' && !env.CLAUDECODE) return 'copilot';
+  if (p.transcript_path === undefined && typeof p.timestamp === 'string' && p.permission_mode === undefined) return 'copilot';
+  return agent;
+}
+
 /** Read an agent's hook payload (already parsed JSON) into a tool call. */
 export function toolCall(agent: AgentName, payload: unknown, env: Record<string, string | undefined>): ToolCall {
   const p = obj(payload);

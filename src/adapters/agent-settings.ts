@@ -20,7 +20,7 @@ export function settingsFile(agent: AgentName, scope: Scope, projectDir: string,
       if (user) return join(env.CLAUDE_CONFIG_DIR || join(home, '.claude'), 'settings.json');
       return join(projectDir, '.claude', scope === 'local' ? 'settings.local.json' : 'settings.json');
     case 'codex':
-      return user ? join(home, '.codex', 'hooks.json') : join(projectDir, '.codex', 'hooks.json');
+      return user ? join(env.CODEX_HOME || join(home, '.codex'), 'hooks.json') : join(projectDir, '.codex', 'hooks.json');
     case 'gemini':
       return user ? join(home, '.gemini', 'settings.json') : join(projectDir, '.gemini', 'settings.json');
     case 'cursor':
@@ -94,6 +94,38 @@ function isOurs(entry: unknown, agent: AgentName): boolean {
   const command = String(e.command ?? e.bash ?? '');
   return e.statusMessage === TAG || e.name === TAG || (command.includes('agentfirewall') && command.endsWith(` hook ${agent}`));
 }
+
+/** The commands of our entries in an agent's settings file (empty when the file or our entry is missing). */
+export function ourCommandsIn(agent: AgentName, file: string): string[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return [];
+  }
+  if (agent === 'cline') {
+    const m = /^exec (.+)$/m.exec(text);
+    return text.includes('# agentfirewall') && m ? [m[1]] : [];
+  }
+  let value: Json;
+  try {
+    value = JSON.parse(text) as Json;
+  } catch {
+    return [];
+  }
+  const found: string[] = [];
+  const visit = (entry: unknown) => {
+    const e = entry as Json;
+    if (!e || typeof e !== 'object') return;
+    if (Array.isArray(e.hooks)) e.hooks.forEach(visit);
+    else if (isOurs(e, agent)) found.push(String(e.command ?? e.bash ?? ''));
+  };
+  for (const list of Object.values(((value.hooks ?? {}) as Json))) if (Array.isArray(list)) list.forEach(visit);
+  return [...new Set(found)];
+}
+
+/** Is this handler object one of ours (for the agent's own trust bookkeeping)? */
+export const isOurHandler = (agent: AgentName, handler: Record<string, unknown>): boolean => !Array.isArray(handler.hooks) && isOurs(handler, agent);
 
 /** The settings value with every entry of ours removed (empty arrays we leave behind are dropped too). */
 function withoutOurs(value: Json, agent: AgentName): Json {

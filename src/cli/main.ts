@@ -87,8 +87,9 @@ export function buildProgram(setCode: (code: number) => void): Command {
     .description("add the interactive shell guard to ~/.bashrc or ~/.zshrc, or with --agent an agent's native hook")
     .addOption(new Option('--shell <shell>', 'the shell (default: from $SHELL)').choices(['bash', 'zsh']))
     .addOption(new Option('--agent <agent>', "an agent's native hook instead of the shell guard").choices([...AGENTS]))
-    .addOption(new Option('--scope <scope>', 'with --agent: local (default for claude), project (default otherwise) or user').choices(['local', 'project', 'user']))
-    .action((o: { shell?: string; agent?: string; scope?: string }) => setCode(runInstallHooks(o)));
+    .addOption(new Option('--scope <scope>', 'with --agent: local (default for claude), project (default otherwise) or user (fires without folder trust)').choices(['local', 'project', 'user']))
+    .option('--trust-project', 'with --agent codex: also mark the project trusted in Codex (it reads .codex/hooks.json only in trusted projects)')
+    .action((o: { shell?: string; agent?: string; scope?: string; trustProject?: boolean }) => setCode(runInstallHooks(o)));
 
   program
     .command('uninstall-hooks')

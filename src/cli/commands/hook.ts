@@ -1,6 +1,7 @@
 import { existsSync, readSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { AGENTS, answer, toolCall, type Action, type AgentName } from '../../adapters/agent-protocols.js';
+import { AGENTS, answer, callerOf, toolCall, type Action, type AgentName } from '../../adapters/agent-protocols.js';
+import { ourCommandsIn, settingsFile } from '../../adapters/agent-settings.js';
 import { shouldRecord } from '../../adapters/audit-level.js';
 import { findProjectDir, firewallPaths, requireDist } from '../../config/locate.js';
 import { loadPolicy } from '../../config/policy-cache.js';
@@ -65,6 +66,11 @@ function eventFor(action: Action, cwd: string): FirewallEvent | null {
 const targetOf = (a: Action, cwd: string): string =>
   a.kind === 'command' ? a.command : a.kind === 'write' || a.kind === 'delete' ? resolve(cwd, a.path) : a.kind === 'network' ? a.host : a.kind === 'read' ? (a.path ? resolve(cwd, a.path) : '') : a.tool;
 
+/** Is our Copilot hook registered where Copilot reads it for this project (the repository's or the user's)? */
+function copilotHookInstalled(projectDir: string): boolean {
+  return (['project', 'user'] as const).some((scope) => ourCommandsIn('copilot', settingsFile('copilot', scope, projectDir)).length > 0);
+}
+
 /** `agentfirewall hook <agent>`: answer one tool call of an agent in its own protocol. */
 export async function runHook(agentName: string): Promise<number> {
   if (!(AGENTS as readonly string[]).includes(agentName)) {
@@ -83,6 +89,9 @@ export async function runHook(agentName: string): Promise<number> {
     const call = toolCall(agent, payload, process.env);
     const projectDir = [...call.projectHints, process.cwd()].map((h) => findProjectDir(h)).find((d): d is string => d !== null);
     if (!projectDir) return emit(agent, 'allow', ''); // outside a protected project: not our business
+    const caller = callerOf(agent, payload, process.env);
+    // Copilot runs its own hook for the same call when ours is installed for it: check the call once, there.
+    if (caller !== agent && copilotHookInstalled(projectDir)) return emit(agent, 'allow', '');
     loaded = await loadPolicy(projectDir);
     let note = '';
     if (loaded.issues.length) {
@@ -107,7 +116,7 @@ export async function runHook(agentName: string): Promise<number> {
       const audit = requireDist<typeof import('../../adapters/audit-log.js')>('adapters/audit-log.js').openAuditLog(firewallPaths(projectDir).dir, loaded.logging);
       for (const { action, decision } of toRecord) {
         const type = action.kind === 'command' ? 'command' : action.kind === 'network' ? 'network' : 'file';
-        audit.decision(type, targetOf(action, cwd), decision, agent, cwd);
+        audit.decision(type, targetOf(action, cwd), decision, caller, cwd);
       }
     }
     if (!worst || worst.decision.verdict === 'allow') return emit(agent, 'allow', note ? `agentfirewall: ${note.trim()}` : '');

@@ -1,5 +1,7 @@
 import { AGENTS, type AgentName } from '../../adapters/agent-protocols.js';
-import { defaultScope, installAgentHooks, settingsFile, SettingsError, uninstallAgentHooks, type Scope } from '../../adapters/agent-settings.js';
+import { defaultScope, installAgentHooks, isOurHandler, settingsFile, SettingsError, uninstallAgentHooks, type Scope } from '../../adapters/agent-settings.js';
+import { codexHooksIn, trustCodexHooks, trustCodexProject, untrustCodexHooks } from '../../adapters/codex-trust.js';
+import { hookReadiness, readinessLine } from '../../adapters/hook-readiness.js';
 import { detectShell, installShellHook, SHELL_NAMES, shellEnv, uninstallShellHook, type ShellName } from '../../adapters/shell-hooks.js';
 import { join } from 'node:path';
 import { findProjectDir } from '../../config/locate.js';
@@ -21,8 +23,14 @@ function backupDir(scope: Scope, projectDir: string | null): string {
   return scope === 'user' || !projectDir ? join(process.env.HOME ?? '', '.agentfirewall', 'agent-hooks') : join(projectDir, '.agentfirewall', 'hooks', 'agents');
 }
 
+/** Codex's trust for our hooks as they now are (a changed command is trusted at its new hash), and the project's on request. */
+function armCodex(file: string, projectDir: string | null, trustProject: boolean): void {
+  if (trustProject && projectDir) trustCodexProject(projectDir);
+  if (trustCodexHooks(codexHooksIn(file, (h) => isOurHandler('codex', h)))) say(`trusted the codex hook in ${process.env.CODEX_HOME || '~/.codex'}/config.toml (hooks.state)`);
+}
+
 /** Install (or remove) an agent's hook registration. */
-export function runAgentHooks(agentName: string, scopeName: string | undefined, remove: boolean): number {
+export function runAgentHooks(agentName: string, scopeName: string | undefined, remove: boolean, trustProject = false): number {
   if (!(AGENTS as readonly string[]).includes(agentName)) {
     say(`unknown agent '${agentName}'; agents are ${AGENTS.join(', ')}`);
     return EXIT.error;
@@ -34,10 +42,23 @@ export function runAgentHooks(agentName: string, scopeName: string | undefined, 
     say(`no .agentfirewall/ found here; run 'agentfirewall init' first (or use --scope user)`);
     return EXIT.error;
   }
+  if (trustProject && agent !== 'codex') {
+    say('--trust-project is for --agent codex only');
+    return EXIT.error;
+  }
   const file = settingsFile(agent, scope, projectDir ?? process.cwd());
   try {
+    const ourCodexHooks = agent === 'codex' && remove ? codexHooksIn(file, (h) => isOurHandler('codex', h)) : [];
     const { changed } = remove ? uninstallAgentHooks(agent, file, backupDir(scope, projectDir)) : installAgentHooks(agent, file, backupDir(scope, projectDir));
     say(remove ? (changed ? `removed the ${agent} hook from ${file}` : `no ${agent} hook of ours in ${file}`) : `${changed ? 'installed' : 'already installed'}: ${agent} hook in ${file}`);
+    if (remove) {
+      untrustCodexHooks(ourCodexHooks);
+      return EXIT.ok;
+    }
+    if (agent === 'codex') armCodex(file, projectDir, trustProject);
+    // A hook the agent will not load protects nothing: say so where the result of the command goes.
+    const readiness = hookReadiness(agent, scope, projectDir ?? process.cwd());
+    if (readiness && !readiness.loads) print(`agentfirewall: ${readinessLine(readiness)}\n`);
     return EXIT.ok;
   } catch (error) {
     say(error instanceof SettingsError ? error.message : `cannot write ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
@@ -46,8 +67,8 @@ export function runAgentHooks(agentName: string, scopeName: string | undefined, 
 }
 
 /** `agentfirewall install-hooks`: the interactive guard in ~/.bashrc or ~/.zshrc, or an agent's hook with --agent. */
-export function runInstallHooks(options: { shell?: string; agent?: string; scope?: string }): number {
-  if (options.agent) return runAgentHooks(options.agent, options.scope, false);
+export function runInstallHooks(options: { shell?: string; agent?: string; scope?: string; trustProject?: boolean }): number {
+  if (options.agent) return runAgentHooks(options.agent, options.scope, false, options.trustProject);
   const shells = shellsFor(options.shell, false);
   if (typeof shells === 'number') return shells;
   for (const shell of shells) {

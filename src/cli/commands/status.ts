@@ -5,6 +5,7 @@ import { loadPolicyFromYaml } from '../../config/load.js';
 import { formatIssue } from '../../config/validate.js';
 import { BUILTIN_RULES } from '../../engine/builtin-rules.js';
 import { SHELL_NAMES, shellHookInstalled } from '../../adapters/shell-hooks.js';
+import { installedAgentHooks, readinessLine } from '../../adapters/hook-readiness.js';
 import { EXIT } from '../exit-codes.js';
 import { projectOrExit } from '../project.js';
 import { runningWatcher, watcherState } from './daemon.js';
@@ -41,12 +42,14 @@ export function runStatus(options: { json?: boolean; cwd?: string }): number {
   const wstate = pid !== null ? watcherState(projectDir) : null;
   const watcher = pid === null ? 'not running' : `running (pid ${pid})${wstate?.alertOnly ? ', ALERT-ONLY: the circuit breaker tripped' : ''}${wstate ? `, ${wstate.stops} stop(s)` : ''}`;
   const hooks = SHELL_NAMES.filter((sh) => shellHookInstalled(sh));
+  const agentHooks = installedAgentHooks(projectDir);
   if (options.json) {
     print(JSON.stringify({
       projectDir, config: paths.config, preset: loaded.preset, mode: policy.mode,
       sandbox: policy.sandbox, rules: policy.rules.map((r) => ({ id: r.id, action: policy.overrides[r.id] ?? r.action, source: r.source })),
       overrides: policy.overrides, issues: loaded.issues, log: logFile, recent,
       watcher: { running: pid !== null, pid, alertOnly: wstate?.alertOnly ?? false, stops: wstate?.stops ?? 0 }, hooks,
+      agentHooks: agentHooks.map(({ agent, scope, file, loads, problems, arm }) => ({ agent, scope, file, loads, problems, arm })),
     }));
     return loaded.issues.length ? EXIT.error : EXIT.ok;
   }
@@ -60,6 +63,7 @@ export function runStatus(options: { json?: boolean; cwd?: string }): number {
     `audit log   ${logFile} (${loaded.logging.enabled ? `level ${loaded.logging.level}` : 'disabled'})`,
     `watcher     ${watcher}`,
     `shell hooks ${hooks.length ? hooks.join(', ') : 'none installed'}`,
+    ...(agentHooks.length ? agentHooks.map((r, i) => `${i ? '           ' : 'agent hooks'} ${readinessLine(r)}`) : ['agent hooks none installed']),
   ];
   const changed = Object.entries(policy.overrides);
   if (changed.length) lines.push(`overrides   ${changed.map(([id, a]) => `${id}=${a}`).join(', ')}`);
