@@ -10,6 +10,7 @@ import { runExplain } from './commands/explain.js';
 import { runInstallHooks, runShellEnv, runUninstallHooks } from './commands/hooks.js';
 import { runServe } from './commands/serve.js';
 import { runHook } from './commands/hook.js';
+import { runDoctor } from './commands/doctor.js';
 import { runProtect, runUnprotect, runWatch } from './commands/daemon.js';
 import { EXIT } from './exit-codes.js';
 import { say, sayLines } from './output.js';
@@ -110,6 +111,13 @@ export function buildProgram(setCode: (code: number) => void): Command {
     .description("answer an agent's hook call (stdin: the agent's payload; stdout: its allow/deny form)")
     .addArgument(new Argument('<agent>', 'the agent').choices([...AGENTS]))
     .action(async (agent: string) => setCode(await runHook(agent)));
+
+  program
+    .command('doctor')
+    .description("check every guard: installed, pointing at an existing node and CLI, trusted by its agent, and denying a dry run of 'rm -rf ~' (exit 1 when one is inert)")
+    .option('--json', 'print the checks as JSON on stdout')
+    .option('--cwd <dir>', 'the project (default: the current directory)')
+    .action((o: { json?: boolean; cwd?: string }) => setCode(runDoctor(o)));
 
   program
     .command('protect')

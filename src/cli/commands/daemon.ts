@@ -11,6 +11,7 @@ import { EXIT } from '../exit-codes.js';
 import { projectOrExit } from '../project.js';
 import { say } from '../output.js';
 import { runInit } from './init.js';
+import { runDoctor } from './doctor.js';
 
 const pidFile = (projectDir: string) => join(firewallPaths(projectDir).dir, 'run', 'watcher.pid');
 const stateFile = (projectDir: string) => join(firewallPaths(projectDir).dir, 'run', 'watcher.json');
@@ -158,6 +159,7 @@ export async function runProtect(options: { preset: string; force?: boolean; she
   }
   say(`watcher and resident checker: running (pid ${started})`);
   say(`agents' shells: run  eval "$(agentfirewall shell-env)"  in the shell you start the agent from`);
+  runDoctor({ cwd: projectDir, toStderr: true });
   return EXIT.ok;
 }
 
