@@ -61,7 +61,7 @@ describe('codex apply_patch', () => {
     expect(JSON.parse(r.stdout)).toEqual(claudeDeny(/\.env/));
     const lines = readFileSync(join(p.project, '.agentfirewall/logs/firewall.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(lines.map((l) => l.target)).toContain(join(p.project, '.env'));
-  });
+  }, 60_000);
 });
 
 describe('gemini (BeforeTool)', () => {
@@ -201,7 +201,7 @@ describe('install-hooks --agent / uninstall-hooks --agent', () => {
     expect(run(['install-hooks', '--agent', agent, '--scope', scope], p).status).toBe(0);
     expect(run(['uninstall-hooks', '--agent', agent, '--scope', scope], p).status).toBe(0);
     expect(readFileSync(join(base, top, 'mine.txt'), 'utf8')).toBe('x');
-  });
+  }, 60_000);
 
   it('keeps the user\'s Gemini hooks when removing ours from a file they edited since', () => {
     const p = tempProject();
@@ -275,7 +275,7 @@ describe('Copilot running the Claude-format hooks of .claude/settings*.json', ()
     expect(JSON.parse(viaCopilot.stdout)).toMatchObject({ permissionDecision: 'deny' });
     const lines = logOf(p).filter((l) => l.target === 'git reset --hard');
     expect(lines.map((l) => l.source)).toEqual(['copilot']);
-  });
+  }, 60_000);
 
   it('with only the Claude hook installed, Copilot\'s call is still judged, and logged as copilot', () => {
     const p = tempProject();
@@ -283,7 +283,7 @@ describe('Copilot running the Claude-format hooks of .claude/settings*.json', ()
     const r = runHook('claude', captured('copilot-claude-format-bash-ls', p, 'git reset --hard'), p, copilotEnv(p));
     expect(JSON.parse(r.stdout)).toEqual(claudeDeny(/git\/reset-hard/));
     expect(logOf(p).map((l) => l.source)).toEqual(['copilot']);
-  });
+  }, 60_000);
 
   it('Claude Code\'s own call is logged as claude', () => {
     const p = tempProject();
@@ -292,7 +292,7 @@ describe('Copilot running the Claude-format hooks of .claude/settings*.json', ()
     const r = runHook('claude', captured('claude-bash', p, 'git reset --hard'), p, { CLAUDE_PROJECT_DIR: p.project, CLAUDECODE: '1' });
     expect(JSON.parse(r.stdout)).toEqual(claudeDeny(/git\/reset-hard/));
     expect(logOf(p).map((l) => l.source)).toEqual(['claude']);
-  });
+  }, 60_000);
 });
 
 describe('install-hooks --agent codex: a hook Codex will run', () => {
@@ -311,7 +311,7 @@ describe('install-hooks --agent codex: a hook Codex will run', () => {
     expect(armed.stdout).toBe('');
     expect(config(p)).toContain(`[projects.${JSON.stringify(p.project)}]\ntrust_level = "trusted"`);
     expect(run(['status'], p).stdout).toMatch(/codex \(project, .*\): will load/);
-  });
+  }, 60_000);
 
   it('re-trusts when the hook changed since it was trusted, and uninstall removes the trust entry it wrote', () => {
     const p = tempProject();
@@ -325,7 +325,7 @@ describe('install-hooks --agent codex: a hook Codex will run', () => {
     run(['uninstall-hooks', '--agent', 'codex'], p);
     expect(config(p)).not.toContain('hooks.state');
     expect(config(p)).toContain('trust_level = "trusted"');
-  });
+  }, 60_000);
 });
 
 describe('install-hooks for agents that load project hooks only in trusted folders', () => {
@@ -344,7 +344,7 @@ describe('install-hooks for agents that load project hooks only in trusted folde
     expect(user.stdout).toBe('');
     run(['uninstall-hooks', '--agent', agent], p);
     expect(run(['status'], p).stdout).toMatch(new RegExp(`${agent} \\(user, .*\\): will load`));
-  });
+  }, 60_000);
 
   it('status names a hook whose node or CLI is gone', () => {
     const p = tempProject();
@@ -352,5 +352,5 @@ describe('install-hooks for agents that load project hooks only in trusted folde
     const file = join(p.project, '.claude/settings.local.json');
     writeFileSync(file, readFileSync(file, 'utf8').replace(/'[^']*\/bin\/agentfirewall\.js'/, `'${p.home}/gone/agentfirewall.js'`));
     expect(run(['status'], p).stdout).toMatch(/claude \(local, .*INERT: .*gone\/agentfirewall\.js does not exist/);
-  });
+  }, 60_000);
 });
