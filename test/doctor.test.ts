@@ -67,6 +67,14 @@ describe('agentfirewall doctor', () => {
     expect(lineFor(r.stdout, /bash interactive/)).toMatch(/^ok +bash interactive guard .*\.bashrc\): installed; dry run of 'rm -rf ~': denied/);
   }, 60_000);
 
+  it.each(['cursor', 'windsurf', 'cline'])('dry-runs the %s hook in that agent\'s documented form', (agent) => {
+    const p = tempProject();
+    run(['install-hooks', '--agent', agent], p);
+    const r = run(['doctor'], p);
+    expect(lineFor(r.stdout, new RegExp(`${agent} hook`))).toMatch(new RegExp(`^ok +${agent} hook \\(project, .*\\): loads; dry run of 'rm -rf ~': denied by fs/rm-home$`));
+    expect(r.status).toBe(0);
+  }, 60_000);
+
   it('says when an agent is configured here but has no hook, and has --help', () => {
     const p = tempProject();
     write(join(p.project, '.gemini/settings.json'), '{}');
