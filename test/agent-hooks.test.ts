@@ -285,6 +285,16 @@ describe('Copilot running the Claude-format hooks of .claude/settings*.json', ()
     expect(logOf(p).map((l) => l.source)).toEqual(['copilot']);
   }, 60_000);
 
+  it('a Copilot hook whose CLI is gone does not excuse the Claude-format call from its check', () => {
+    const p = tempProject();
+    install('claude', p);
+    install('copilot', p);
+    const file = join(p.project, '.github/hooks/agentfirewall.json');
+    writeFileSync(file, readFileSync(file, 'utf8').replace(/'[^']*\/bin\/agentfirewall\.js'/, `'${p.home}/gone.js'`));
+    const r = runHook('claude', captured('copilot-claude-format-bash-ls', p, 'git reset --hard'), p, copilotEnv(p));
+    expect(JSON.parse(r.stdout)).toEqual(claudeDeny(/git\/reset-hard/));
+  }, 60_000);
+
   it('Claude Code\'s own call is logged as claude', () => {
     const p = tempProject();
     install('claude', p);

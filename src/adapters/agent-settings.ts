@@ -124,6 +124,14 @@ export function ourCommandsIn(agent: AgentName, file: string): string[] {
   return [...new Set(found)];
 }
 
+/** The first two words of our command: the node and the CLI it runs (single-quoted, as we write them). */
+export function commandPaths(command: string): string[] {
+  const words: string[] = [];
+  const re = /'((?:[^']|'\\'')*)'|(\S+)/g;
+  for (let m = re.exec(command); m && words.length < 2; m = re.exec(command)) words.push(m[1] !== undefined ? m[1].replace(/'\\''/g, "'") : m[2]);
+  return words;
+}
+
 /** Is this handler object one of ours (for the agent's own trust bookkeeping)? */
 export const isOurHandler = (agent: AgentName, handler: Record<string, unknown>): boolean => !Array.isArray(handler.hooks) && isOurs(handler, agent);
 

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { AGENTS, type AgentName } from './agent-protocols.js';
-import { isOurHandler, ourCommandsIn, SCOPES, settingsFile, type Scope } from './agent-settings.js';
+import { commandPaths, isOurHandler, ourCommandsIn, SCOPES, settingsFile, type Scope } from './agent-settings.js';
 import { codexHooksIn, codexHookTrusted, codexProjectTrusted } from './codex-trust.js';
 
 /**
@@ -22,14 +22,6 @@ export interface HookReadiness {
   problems: string[];
   /** The one command that arms it, when there is one. */
   arm?: string;
-}
-
-/** The first two words of our command: the node and the CLI it runs (single-quoted, as we write them). */
-export function commandPaths(command: string): string[] {
-  const words: string[] = [];
-  const re = /'((?:[^']|'\\'')*)'|(\S+)/g;
-  for (let m = re.exec(command); m && words.length < 2; m = re.exec(command)) words.push(m[1] !== undefined ? m[1].replace(/'\\''/g, "'") : m[2]);
-  return words;
 }
 
 function readJson(file: string): Record<string, unknown> | undefined {

@@ -1,7 +1,7 @@
 import { existsSync, readSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { AGENTS, answer, callerOf, toolCall, type Action, type AgentName } from '../../adapters/agent-protocols.js';
-import { ourCommandsIn, settingsFile } from '../../adapters/agent-settings.js';
+import { commandPaths, ourCommandsIn, settingsFile } from '../../adapters/agent-settings.js';
 import { shouldRecord } from '../../adapters/audit-level.js';
 import { findProjectDir, firewallPaths, requireDist } from '../../config/locate.js';
 import { loadPolicy } from '../../config/policy-cache.js';
@@ -66,9 +66,10 @@ function eventFor(action: Action, cwd: string): FirewallEvent | null {
 const targetOf = (a: Action, cwd: string): string =>
   a.kind === 'command' ? a.command : a.kind === 'write' || a.kind === 'delete' ? resolve(cwd, a.path) : a.kind === 'network' ? a.host : a.kind === 'read' ? (a.path ? resolve(cwd, a.path) : '') : a.tool;
 
-/** Is our Copilot hook registered where Copilot reads it for this project (the repository's or the user's)? */
+/** Is our Copilot hook registered where Copilot reads it for this project, with a node and CLI that exist? */
 function copilotHookInstalled(projectDir: string): boolean {
-  return (['project', 'user'] as const).some((scope) => ourCommandsIn('copilot', settingsFile('copilot', scope, projectDir)).length > 0);
+  return (['project', 'user'] as const).some((scope) =>
+    ourCommandsIn('copilot', settingsFile('copilot', scope, projectDir)).some((command) => commandPaths(command).every((p) => !p.startsWith('/') || existsSync(p))));
 }
 
 /** `agentfirewall hook <agent>`: answer one tool call of an agent in its own protocol. */
