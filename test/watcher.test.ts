@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -37,6 +38,10 @@ const log = (project: string) =>
   existsSync(join(project, '.agentfirewall/logs/firewall.log'))
     ? readFileSync(join(project, '.agentfirewall/logs/firewall.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l))
     : [];
+
+/** Where the watcher of a project keeps its pid and state: the user's state directory, outside the project. */
+const stateDir = (home: string, project: string) =>
+  join(home, '.local/state/agentfirewall', createHash('sha256').update(project).digest('hex').slice(0, 24));
 
 async function until(check: () => boolean, ms = 5000): Promise<boolean> {
   for (const end = Date.now() + ms; Date.now() < end; await sleep(25)) if (check()) return true;
@@ -111,19 +116,19 @@ describe('watcher', () => {
     const second = cli(['watch'], { cwd: project, home });
     expect(second.status).toBe(2);
     expect(second.stderr).toMatch(/already runs/);
-    const pid = Number(readFileSync(join(project, '.agentfirewall/run/watcher.pid'), 'utf8'));
+    const pid = Number(readFileSync(join(stateDir(home, project), 'watcher.pid'), 'utf8'));
     process.kill(pid, 'SIGTERM');
-    expect(await until(() => !existsSync(join(project, '.agentfirewall/run/watcher.pid')))).toBe(true);
+    expect(await until(() => !existsSync(join(stateDir(home, project), 'watcher.pid')))).toBe(true);
   }, 20_000);
 
   it('a stale pid file does not stop a new watcher', async () => {
     const { home, project } = tempProject();
-    mkdirSync(join(project, '.agentfirewall/run'), { recursive: true });
-    writeFileSync(join(project, '.agentfirewall/run/watcher.pid'), '999999\n');
+    mkdirSync(stateDir(home, project), { recursive: true });
+    writeFileSync(join(stateDir(home, project), 'watcher.pid'), '999999\n');
     projects.push({ project, home });
     const r = cli(['protect', '--shell', 'bash'], { cwd: project, home });
     expect(r.status, r.stderr).toBe(0);
-    expect(Number(readFileSync(join(project, '.agentfirewall/run/watcher.pid'), 'utf8'))).not.toBe(999999);
+    expect(Number(readFileSync(join(stateDir(home, project), 'watcher.pid'), 'utf8'))).not.toBe(999999);
   }, 20_000);
 
   it('protect, status and unprotect round trip', async () => {

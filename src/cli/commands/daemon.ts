@@ -5,15 +5,17 @@ import { AGENTS } from '../../adapters/agent-protocols.js';
 import { defaultScope, detectAgents, installAgentHooks, settingsFile, uninstallAgentHooks } from '../../adapters/agent-settings.js';
 import { startCheckerServer } from '../../adapters/checker-server.js';
 import { detectShell, installShellHook, SHELL_NAMES, shellHookInstalled, uninstallShellHook } from '../../adapters/shell-hooks.js';
+import { ensureProjectStateDir, recordedProjectAbove, watcherPidFile, watcherStateFile } from '../../adapters/state-dir.js';
 import { startWatcher, type WatcherState } from '../../adapters/watcher.js';
 import { findProjectDir, firewallPaths, packageRoot } from '../../config/locate.js';
 import { EXIT } from '../exit-codes.js';
 import { projectOrExit } from '../project.js';
 import { say } from '../output.js';
-import { runInit } from './init.js';
+import { ensureGitignore, runInit } from './init.js';
 
-const pidFile = (projectDir: string) => join(firewallPaths(projectDir).dir, 'run', 'watcher.pid');
-const stateFile = (projectDir: string) => join(firewallPaths(projectDir).dir, 'run', 'watcher.json');
+// Kept in the state directory, outside the project: a checkout that removes .agentfirewall/ must not lose them.
+const pidFile = watcherPidFile;
+const stateFile = watcherStateFile;
 
 /** Is `pid` a live agentfirewall process? (A stale pid file may name a pid that was reused.) */
 function isOurs(pid: number): boolean {
@@ -50,7 +52,7 @@ export function watcherState(projectDir: string): WatcherState | null {
 /** Take the single-instance lock: create the pid file exclusively, replacing a stale one. */
 function lock(projectDir: string): number | null {
   const file = pidFile(projectDir);
-  mkdirSync(join(file, '..'), { recursive: true, mode: 0o700 });
+  ensureProjectStateDir(projectDir);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       writeFileSync(file, `${process.pid}\n`, { flag: 'wx', mode: 0o600 });
@@ -137,6 +139,8 @@ export async function runProtect(options: { preset: string; force?: boolean; she
     if (code !== EXIT.ok) return code;
     projectDir = findProjectDir(cwd)!;
   }
+  // Projects set up before .gitignore was written get it now: runtime state must never be committed.
+  if (ensureGitignore(firewallPaths(projectDir).dir)) say(`wrote ${join(firewallPaths(projectDir).dir, '.gitignore')} (vault/, run/, logs/, cache/, hooks/ stay out of git)`);
   const shell = (options.shell as (typeof SHELL_NAMES)[number] | undefined) ?? detectShell();
   if (shell) {
     const { file } = installShellHook(shell);
@@ -165,8 +169,10 @@ export async function runProtect(options: { preset: string; force?: boolean; she
 export async function runUnprotect(options: { removeConfig?: boolean }): Promise<number> {
   const cwd = process.cwd();
   const projectDir = findProjectDir(cwd);
-  if (projectDir) {
-    const pid = runningWatcher(projectDir);
+  // A checkout may have removed .agentfirewall/ while its watcher runs on: the state record still names it.
+  const watched = projectDir ?? recordedProjectAbove(cwd);
+  if (watched) {
+    const pid = runningWatcher(watched);
     if (pid !== null) {
       process.kill(pid, 'SIGTERM');
       for (let i = 0; i < 200 && isOurs(pid); i++) await new Promise((r) => setTimeout(r, 25));
