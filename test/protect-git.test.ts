@@ -1,5 +1,6 @@
 import { spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cli, tempProject } from './helpers.js';
@@ -154,6 +155,24 @@ describe('the watcher judges .git as git owns it', () => {
   }, 90_000);
 });
 
+/** One question to the resident checker, as the shell guards ask it. */
+async function askChecker(project: string, command: string): Promise<string> {
+  const [port, token] = readFileSync(join(project, '.agentfirewall/run/checker'), 'utf8').split('\n');
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), '127.0.0.1', () => socket.write(`${token}\x1fbash\x1f${project}\x1f${command}\n`));
+    let reply = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (d) => {
+      reply += d;
+      if (reply.includes('\n')) {
+        socket.end();
+        resolve(reply.trim());
+      }
+    });
+    socket.on('error', reject);
+  });
+}
+
 describe('the circuit breaker is loud and re-arms', () => {
   it('a tripped breaker shows in every deny message and in status, and re-arms after the quiet period', async () => {
     const { home, project } = protectedRepo((t) => t.replace(/^  max_stops: \d+$/m, '  max_stops: 1').replace(/^  rearm_seconds: \d+$/m, '  rearm_seconds: 3'));
@@ -168,6 +187,9 @@ describe('the circuit breaker is loud and re-arms', () => {
     const denied = cli(['check', 'rm -rf ~'], { cwd: project, home });
     expect(denied.status).toBe(1);
     expect(denied.stderr).toMatch(/WATCHER ALERT-ONLY/);
+    const hook = cli(['hook', 'claude'], { cwd: project, home, input: JSON.stringify({ hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: { command: 'rm -rf ~' }, cwd: project }) });
+    expect(hook.stdout).toMatch(/"deny"[\s\S]*WATCHER ALERT-ONLY/);
+    expect(await askChecker(project, 'rm -rf ~')).toMatch(/^deny .*WATCHER ALERT-ONLY/);
     const s = cli(['status'], { cwd: project, home });
     expect(s.status).toBe(2);
     expect(s.stdout.split('\n')[0]).toMatch(/^ALERT-ONLY: the watcher's circuit breaker tripped/);

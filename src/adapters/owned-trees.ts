@@ -62,8 +62,9 @@ export const GIT_TREE: OwnedTree = {
     },
     // New objects are what every commit adds; repacking and pruning them is git's work and nobody else's.
     { paths: ['objects/**'], changes: ['create'], as: 'bookkeeping' },
-    { paths: ['config', 'hooks/**', 'info{,/**}'], changes: ALL, as: 'owner-only' },
-    { paths: ['objects/**'], changes: ALL, as: 'owner-at-work' },
+    // What git runs is set in config and hooks: those change by git's hand only.
+    { paths: ['config', 'hooks/**'], changes: ALL, as: 'owner-only' },
+    { paths: ['objects/**', 'info/**'], changes: ALL, as: 'owner-at-work' },
   ],
   otherwise: 'owner-at-work',
 };

@@ -236,9 +236,9 @@ export function startWatcher(options: WatcherOptions): Watcher {
       ownerActivity.set(owned.tree, Date.now());
       return;
     }
-    const all = await listProcesses();
     record('file', `${operation} ${path}`, decision.rule, decision.reason, decision.verdict);
     if (decision.verdict !== 'deny') return;
+    const all = await listProcesses();
     const found = attribute(all, projectDir, loaded.watcher.agent_signatures, options.runId);
     for (const { process: p, why, signature } of found) {
       const label = `pid ${p.pid} (${p.comm || p.cmd.split(' ')[0]}${signature ? `, ${signature}` : ''}, ${why})`;
@@ -256,7 +256,7 @@ export function startWatcher(options: WatcherOptions): Watcher {
       record('process', `${p.pid}`, decision.rule, `${label}: ${result}`);
       say(`stopped ${label}: ${result}`);
     }
-    Object.assign(state, { ...breakerFields(breaker) });
+    Object.assign(state, breakerFields(breaker));
     persistState();
     const saved = operation === 'delete' || operation === 'write' ? vault.read(path) : undefined;
     if (saved) {

@@ -5,7 +5,7 @@ import { AGENTS } from '../../adapters/agent-protocols.js';
 import { defaultScope, detectAgents, installAgentHooks, settingsFile, uninstallAgentHooks } from '../../adapters/agent-settings.js';
 import { startCheckerServer } from '../../adapters/checker-server.js';
 import { detectShell, installShellHook, SHELL_NAMES, shellHookInstalled, uninstallShellHook } from '../../adapters/shell-hooks.js';
-import { ensureProjectStateDir, recordedProjectAbove, watcherPidFile, watcherStateFile } from '../../adapters/state-dir.js';
+import { ensureProjectStateDir, projectStateDir, recordedProjectAbove, watcherPidFile, watcherStateFile } from '../../adapters/state-dir.js';
 import { startWatcher, type WatcherState } from '../../adapters/watcher.js';
 import { findProjectDir, firewallPaths, packageRoot } from '../../config/locate.js';
 import { EXIT } from '../exit-codes.js';
@@ -192,6 +192,7 @@ export async function runUnprotect(options: { removeConfig?: boolean }): Promise
   }
   if (options.removeConfig && projectDir) {
     rmSync(firewallPaths(projectDir).dir, { recursive: true, force: true });
+    rmSync(projectStateDir(projectDir), { recursive: true, force: true });
     say(`removed ${firewallPaths(projectDir).dir}`);
   }
   if (!projectDir && !existsSync(join(cwd, '.agentfirewall'))) say('no .agentfirewall/ here; only the shell guards were looked at');
