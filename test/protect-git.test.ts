@@ -1,4 +1,4 @@
-import { spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
@@ -80,6 +80,21 @@ describe('protect keeps runtime state out of git', () => {
     expect(ignore.startsWith('mine/\nlogs/\n')).toBe(true);
     for (const dir of ['vault/', 'run/', 'cache/', 'hooks/']) expect(ignore.split('\n')).toContain(dir);
     expect(existsSync(join(project, '.agentfirewall/vault'))).toBe(false);
+  }, 60_000);
+});
+
+describe('upgrading from a version that kept the pid in the project', () => {
+  it('a watcher recorded in .agentfirewall/run/watcher.pid is found: protect starts no second one, unprotect stops it', async () => {
+    const { home, project } = tempProject();
+    projects.push({ project, home });
+    const old = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)', 'agentfirewall', 'watch'], { stdio: 'ignore' });
+    children.push(old);
+    mkdirSync(join(project, '.agentfirewall/run'), { recursive: true });
+    writeFileSync(join(project, '.agentfirewall/run/watcher.pid'), `${old.pid}\n`);
+    const p = cli(['protect', '--shell', 'bash'], { cwd: project, home });
+    expect(p.stderr).toMatch(`running (pid ${old.pid})`);
+    expect(cli(['unprotect'], { cwd: project, home }).stderr).toMatch(`stopped the watcher (pid ${old.pid})`);
+    expect(await until(() => old.exitCode !== null || old.signalCode !== null)).toBe(true);
   }, 60_000);
 });
 

@@ -31,14 +31,20 @@ function isOurs(pid: number): boolean {
   }
 }
 
+/** Where watchers of earlier versions kept their pid, inside the project: still honoured, so an upgrade finds them. */
+const legacyPidFile = (projectDir: string) => join(firewallPaths(projectDir).dir, 'run', 'watcher.pid');
+
 /** The running watcher's pid, if any. */
 export function runningWatcher(projectDir: string): number | null {
-  try {
-    const pid = Number(readFileSync(pidFile(projectDir), 'utf8').trim());
-    return pid > 0 && isOurs(pid) ? pid : null;
-  } catch {
-    return null;
+  for (const file of [pidFile(projectDir), legacyPidFile(projectDir)]) {
+    try {
+      const pid = Number(readFileSync(file, 'utf8').trim());
+      if (pid > 0 && isOurs(pid)) return pid;
+    } catch {
+      // no such record
+    }
   }
+  return null;
 }
 
 export function watcherState(projectDir: string): WatcherState | null {
@@ -53,6 +59,8 @@ export function watcherState(projectDir: string): WatcherState | null {
 function lock(projectDir: string): number | null {
   const file = pidFile(projectDir);
   ensureProjectStateDir(projectDir);
+  const running = runningWatcher(projectDir); // also one of an earlier version, whose pid file is elsewhere
+  if (running !== null) return running;
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       writeFileSync(file, `${process.pid}\n`, { flag: 'wx', mode: 0o600 });
