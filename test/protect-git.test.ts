@@ -1,9 +1,9 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cli, tempProject } from './helpers.js';
+import { cli, tempDir, tempProject } from './helpers.js';
 import { addPreCommitHook, alive, auditLines, git, gitEnv, initRepo, markedProcess, stateDir, until, watcherOut } from './git-helpers.js';
 
 // protect in a real git repository: what is committed, what survives a checkout, and what the watcher makes of git.
@@ -126,7 +126,8 @@ describe('the watcher when .agentfirewall/ disappears', () => {
   it('with .agentfirewall/ removed altogether, status says the watcher still runs and unprotect stops it', async () => {
     const { home, project } = protectedRepo();
     const pid = watcherPid(home, project);
-    rmSync(join(project, '.agentfirewall'), { recursive: true, force: true });
+    // Gone at once (the watcher writes its audit lines into logs/ while an rm -r walks the tree).
+    renameSync(join(project, '.agentfirewall'), join(tempDir(), 'moved-away'));
     const s = cli(['status'], { cwd: project, home });
     expect(s.status).toBe(2);
     // The watcher may already have re-created .agentfirewall/logs/ for its audit line; either way it is seen.

@@ -203,6 +203,6 @@ export async function runUnprotect(options: { removeConfig?: boolean }): Promise
     rmSync(projectStateDir(projectDir), { recursive: true, force: true });
     say(`removed ${firewallPaths(projectDir).dir}`);
   }
-  if (!projectDir && !existsSync(join(cwd, '.agentfirewall'))) say('no .agentfirewall/ here; only the shell guards were looked at');
+  if (!watched && !existsSync(join(cwd, '.agentfirewall'))) say('no .agentfirewall/ here; only the shell guards were looked at');
   return EXIT.ok;
 }

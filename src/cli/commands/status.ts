@@ -82,7 +82,8 @@ export function runStatus(options: { json?: boolean; cwd?: string }): number {
   const changed = Object.entries(policy.overrides);
   if (changed.length) lines.push(`overrides   ${changed.map(([id, a]) => `${id}=${a}`).join(', ')}`);
   if (loaded.issues.length) {
-    lines.push('', `config errors (${loaded.issues.length}); check exits 2, hooks and the watcher enforce the standard preset until fixed:`);
+    const by = pid !== null && wstate?.configIssues.length ? 'the guards enforce the standard preset (the watcher its last good policy)' : 'the guards and the watcher enforce the standard preset';
+    lines.push('', `config errors (${loaded.issues.length}); check exits 2, ${by} until fixed:`);
     for (const issue of loaded.issues) lines.push(`  ${formatIssue(issue)}`);
   }
   if (recent.length) {
