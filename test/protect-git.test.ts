@@ -138,6 +138,25 @@ describe('the watcher when .agentfirewall/ disappears', () => {
   }, 60_000);
 });
 
+describe('a watcher known only by its state record', () => {
+  it('status and unprotect find it from the project or any directory below it, with no .agentfirewall/ at all', async () => {
+    const { home, project } = tempProject({ init: false });
+    mkdirSync(join(project, 'src'));
+    const watcher = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)', 'agentfirewall', 'watch'], { stdio: 'ignore' });
+    children.push(watcher);
+    mkdirSync(stateDir(home, project), { recursive: true });
+    writeFileSync(join(stateDir(home, project), 'project'), `${project}\n`);
+    writeFileSync(join(stateDir(home, project), 'watcher.pid'), `${watcher.pid}\n`);
+    const s = cli(['status'], { cwd: join(project, 'src'), home });
+    expect(s.status).toBe(2);
+    expect(s.stderr).toMatch(`no .agentfirewall/ in ${project} any more, but its watcher still runs (pid ${watcher.pid})`);
+    const u = cli(['unprotect'], { cwd: join(project, 'src'), home });
+    expect(u.stderr).toMatch(`stopped the watcher (pid ${watcher.pid})`);
+    expect(u.stderr).not.toMatch(/no .agentfirewall\/ here/);
+    expect(await until(() => watcher.exitCode !== null || watcher.signalCode !== null)).toBe(true);
+  }, 60_000);
+});
+
 describe('the watcher judges .git as git owns it', () => {
   it("git's own writes stop nothing; a non-git process changing .git/config or a hook is stopped", async () => {
     const { home, project } = protectedRepo(undefined, addPreCommitHook);
