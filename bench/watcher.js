@@ -4,6 +4,7 @@
 //  - start-up time and memory of the daemon on a generated 100,000-file tree;
 //  - whether any protected deletion is missed while 50,000 files are written to an unprotected directory.
 import { execFileSync, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -34,7 +35,7 @@ writeFileSync(join(project, '.env'), 'SECRET=1\n');
 const started = Date.now();
 execFileSync(process.execPath, [bin, 'protect', '--shell', 'bash'], { cwd: project, env, stdio: 'ignore' });
 const startup = Date.now() - started;
-const pid = Number(readFileSync(join(project, '.agentfirewall/run/watcher.pid'), 'utf8'));
+const pid = Number(readFileSync(join(home, '.local/state/agentfirewall', createHash('sha256').update(project).digest('hex').slice(0, 24), 'watcher.pid'), 'utf8'));
 const rss = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
 
 try {

@@ -233,13 +233,27 @@ describe('install-hooks --agent / uninstall-hooks --agent', () => {
     const r = run(['protect', '--shell', 'bash'], p);
     try {
       expect(r.status, r.stderr).toBe(0);
-      expect(r.stderr).toMatch(/agent hook: claude, in .*settings\.local\.json/);
+      expect(r.stderr).toMatch(/installed: claude hook in .*settings\.local\.json/);
       expect(readFileSync(join(p.project, '.claude/settings.local.json'), 'utf8')).toContain('hook claude');
     } finally {
       run(['unprotect'], p);
     }
     expect(existsSync(join(p.project, '.claude/settings.local.json'))).toBe(false);
-  }, 20_000);
+  }, 60_000);
+
+  it('protect installs the Codex hook as install-hooks does: trusted by hash, and says the project is untrusted', () => {
+    const p = tempProject();
+    mkdirSync(join(p.project, '.codex'), { recursive: true });
+    const r = run(['protect', '--shell', 'bash'], p);
+    try {
+      expect(r.status, r.stderr).toBe(0);
+      const key = `${join(p.project, '.codex/hooks.json')}:pre_tool_use:0:0`;
+      expect(readFileSync(join(p.home, '.codex/config.toml'), 'utf8')).toContain(key);
+      expect(r.stdout).toMatch(/INERT: Codex reads \.codex\/hooks\.json only in a trusted project.*--trust-project/);
+    } finally {
+      run(['unprotect'], p);
+    }
+  }, 60_000);
 });
 
 /** A captured payload with its project and home paths moved to this test's, and its command replaced. */

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -13,12 +14,24 @@ afterEach(() => {
   for (const { project, home } of projects.splice(0)) cli(['unprotect'], { cwd: project, home });
 });
 
-function fakeAgent(cwd: string, title = 'claude'): { child: ChildProcess; exited: Promise<number | null> } {
+function fakeAgent(cwd: string, title = 'claude'): { child: ChildProcess; exited: Promise<number | null>; ready: Promise<boolean> } {
   const child = spawn(process.execPath, [join(ROOT, 'test/fixtures/fake-agent.mjs'), title], { cwd, stdio: 'ignore' });
   children.push(child);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code, signal) => resolve(code ?? (signal ? -1 : null))));
-  return { child, exited };
+  // The agent is recognisable once its process title is set.
+  const ready = until(() => {
+    try {
+      return readFileSync(`/proc/${child.pid}/cmdline`, 'utf8').startsWith(title);
+    } catch {
+      return false;
+    }
+  }, 15_000);
+  return { child, exited, ready };
 }
+
+/** Resolves to 'stopped' when the process exits, or 'still running' after a generous limit. */
+const stoppedWithin = (exited: Promise<unknown>, ms = 15_000) =>
+  Promise.race([exited.then(() => 'stopped'), sleep(ms).then(() => 'still running')]);
 
 async function protectedProject(config?: (text: string) => string) {
   const { home, project } = tempProject();
@@ -38,22 +51,24 @@ const log = (project: string) =>
     ? readFileSync(join(project, '.agentfirewall/logs/firewall.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l))
     : [];
 
-async function until(check: () => boolean, ms = 5000): Promise<boolean> {
+/** Where the watcher of a project keeps its pid and state: the user's state directory, outside the project. */
+const stateDir = (home: string, project: string) =>
+  join(home, '.local/state/agentfirewall', createHash('sha256').update(project).digest('hex').slice(0, 24));
+
+async function until(check: () => boolean, ms = 20_000): Promise<boolean> {
   for (const end = Date.now() + ms; Date.now() < end; await sleep(25)) if (check()) return true;
   return check();
 }
 
 describe('watcher', () => {
-  it('deleting .env stops the agent working in the project within 2 s, spares the one elsewhere, and restores .env', async () => {
+  it('deleting .env stops the agent working in the project, spares the one elsewhere, and restores .env', async () => {
     const { project } = await protectedProject();
     const inside = fakeAgent(project);
     const outside = fakeAgent(tempDir());
-    await sleep(300);
-    const start = Date.now();
+    expect(await inside.ready && await outside.ready).toBe(true);
     unlinkSync(join(project, '.env'));
-    const result = await Promise.race([inside.exited.then(() => 'stopped'), sleep(2000).then(() => 'still running')]);
-    expect(result).toBe('stopped');
-    expect(Date.now() - start).toBeLessThan(2000);
+    // How fast is measured by bench/watcher.js; here only that it happens.
+    expect(await stoppedWithin(inside.exited)).toBe('stopped');
     expect(outside.child.exitCode).toBeNull();
     expect(outside.child.signalCode).toBeNull();
     expect(await until(() => existsSync(join(project, '.env')))).toBe(true);
@@ -65,29 +80,29 @@ describe('watcher', () => {
     expect(stop).toBeGreaterThan(decision);
     expect(lines.some((l) => l.type === 'process' && l.target === String(outside.child.pid) && /not stopped/.test(l.detail))).toBe(true);
     expect(lines.some((l) => l.target.startsWith('restore '))).toBe(true);
-  }, 20_000);
+  }, 60_000);
 
   it('an overwrite of a protected file is put back byte for byte', async () => {
     const { project } = await protectedProject();
     writeFileSync(join(project, '.env'), 'EVIL=1\n');
     expect(await until(() => readFileSync(join(project, '.env'), 'utf8') === 'SECRET=1\nTOKEN=abc\n')).toBe(true);
-  }, 20_000);
+  }, 60_000);
 
   it('the circuit breaker switches to alert-only after too many stops', async () => {
     const { project, home } = await protectedProject((t) => t.replace(/^  max_stops: \d+$/m, '  max_stops: 1'));
     const first = fakeAgent(project);
-    await sleep(300);
+    expect(await first.ready).toBe(true);
     unlinkSync(join(project, '.env'));
     await first.exited;
     await until(() => existsSync(join(project, '.env')));
     const second = fakeAgent(project);
-    await sleep(300);
+    expect(await second.ready).toBe(true);
     unlinkSync(join(project, '.env'));
     expect(await until(() => log(project).some((l) => l.rule === 'watcher/circuit-breaker'))).toBe(true);
     await sleep(300);
     expect(second.child.exitCode).toBeNull();
     expect(cli(['status'], { cwd: project, home }).stdout).toMatch(/ALERT-ONLY/);
-  }, 20_000);
+  }, 60_000);
 
   it('reloads a valid config change and keeps the last good policy on an invalid one', async () => {
     const { project } = await protectedProject();
@@ -104,27 +119,27 @@ describe('watcher', () => {
     expect(await until(() => log(project).some((l) => l.rule === 'config/invalid'))).toBe(true);
     unlinkSync(join(project, '.env'));
     expect(await until(() => existsSync(join(project, '.env')))).toBe(true);
-  }, 20_000);
+  }, 60_000);
 
   it('runs once per project, and SIGTERM leaves no pid file behind', async () => {
     const { project, home } = await protectedProject();
     const second = cli(['watch'], { cwd: project, home });
     expect(second.status).toBe(2);
     expect(second.stderr).toMatch(/already runs/);
-    const pid = Number(readFileSync(join(project, '.agentfirewall/run/watcher.pid'), 'utf8'));
+    const pid = Number(readFileSync(join(stateDir(home, project), 'watcher.pid'), 'utf8'));
     process.kill(pid, 'SIGTERM');
-    expect(await until(() => !existsSync(join(project, '.agentfirewall/run/watcher.pid')))).toBe(true);
-  }, 20_000);
+    expect(await until(() => !existsSync(join(stateDir(home, project), 'watcher.pid')))).toBe(true);
+  }, 60_000);
 
   it('a stale pid file does not stop a new watcher', async () => {
     const { home, project } = tempProject();
-    mkdirSync(join(project, '.agentfirewall/run'), { recursive: true });
-    writeFileSync(join(project, '.agentfirewall/run/watcher.pid'), '999999\n');
+    mkdirSync(stateDir(home, project), { recursive: true });
+    writeFileSync(join(stateDir(home, project), 'watcher.pid'), '999999\n');
     projects.push({ project, home });
     const r = cli(['protect', '--shell', 'bash'], { cwd: project, home });
     expect(r.status, r.stderr).toBe(0);
-    expect(Number(readFileSync(join(project, '.agentfirewall/run/watcher.pid'), 'utf8'))).not.toBe(999999);
-  }, 20_000);
+    expect(Number(readFileSync(join(stateDir(home, project), 'watcher.pid'), 'utf8'))).not.toBe(999999);
+  }, 60_000);
 
   it('protect, status and unprotect round trip', async () => {
     const { home, project } = tempProject({ init: false });
@@ -142,7 +157,7 @@ describe('watcher', () => {
     expect(existsSync(join(project, '.agentfirewall'))).toBe(false);
     expect(readFileSync(join(home, '.bashrc'), 'utf8')).toBe('# mine\n');
     rmSync(project, { recursive: true, force: true });
-  }, 20_000);
+  }, 60_000);
 });
 
 describe('watcher attribution by the shell-env marker', () => {
@@ -154,11 +169,17 @@ describe('watcher attribution by the shell-env marker', () => {
     const toolExited = new Promise((resolve) => tool.once('exit', resolve));
     const shell = spawn('bash', ['-i'], { cwd: project, env: marker, stdio: ['pipe', 'ignore', 'ignore'] });
     children.push(shell);
-    await sleep(400);
+    expect(await until(() => {
+      try {
+        return readFileSync(`/proc/${tool.pid}/cmdline`, 'utf8').startsWith('some-build-tool') && existsSync(`/proc/${shell.pid}`);
+      } catch {
+        return false;
+      }
+    })).toBe(true);
     unlinkSync(join(project, '.env'));
-    expect(await Promise.race([toolExited.then(() => 'stopped'), sleep(2000).then(() => 'running')])).toBe('stopped');
+    expect(await stoppedWithin(toolExited)).toBe('stopped');
     await sleep(300);
     expect(shell.exitCode).toBeNull();
     expect(shell.signalCode).toBeNull();
-  }, 20_000);
+  }, 60_000);
 });

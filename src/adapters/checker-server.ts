@@ -9,6 +9,7 @@ import { policySources } from '../config/policy-cache.js';
 import type { LoadedPolicy } from '../config/policy-types.js';
 import type { Engine } from '../engine/engine.js';
 import { openAuditLog, type AuditLog } from './audit-log.js';
+import { breakerNotice } from './breaker-notice.js';
 
 /**
  * The resident checker: one process per project that answers the shell guards over 127.0.0.1, so a check
@@ -81,7 +82,8 @@ export async function startCheckerServer(projectDir: string, home: string, onErr
       return `error ${(error as Error).message}`;
     }
     if (decision.verdict === 'allow') return 'allow';
-    return `${decision.verdict} [${decision.rule}] ${decision.reason.replace(/\s+/g, ' ')}`;
+    const notice = breakerNotice(firewallPaths(projectDir).dir);
+    return `${decision.verdict} [${decision.rule}] ${decision.reason.replace(/\s+/g, ' ')}${notice ? ` (${notice})` : ''}`;
   };
 
   const server: Server = createServer((socket: Socket) => {

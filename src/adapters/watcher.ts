@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import { createEngine } from '../config/glob.js';
@@ -10,14 +9,22 @@ import { formatIssue } from '../config/validate.js';
 import type { Engine } from '../engine/engine.js';
 import type { Decision, FileOperation } from '../engine/types.js';
 import { openAuditLog, type AuditLog } from './audit-log.js';
-import { attribute, listProcesses, stopTree } from './processes.js';
+import { breakerFile } from './breaker-notice.js';
+import { CircuitBreaker } from './circuit-breaker.js';
+import { isOwnerProcess, judgeOwned, OWNED_TREES, ownedTreeOf, type Change, type OwnedTree } from './owned-trees.js';
+import { attribute, listProcesses, stopTree, type ProcessInfo } from './processes.js';
+import { ensureProjectStateDir, watcherStateFile } from './state-dir.js';
+import { openVault } from './vault.js';
 
-/** What the watcher reports about itself (also written to `.agentfirewall/run/watcher.json` for `status`). */
+/** What the watcher reports about itself (also written to its state file for `status`). */
 export interface WatcherState {
   pid: number;
   startedAt: string;
-  /** The circuit breaker tripped: violations are logged, nothing is stopped. */
+  /** The circuit breaker tripped: violations are logged, nothing is stopped (until it re-arms). */
   alertOnly: boolean;
+  /** While tripped: when it tripped, and when it re-arms if all stays quiet (ISO times). */
+  alertOnlySince?: string;
+  rearmAt?: string;
   stops: number;
   /** Config problems when the last reload failed (the last good policy stays in force). */
   configIssues: string[];
@@ -47,7 +54,11 @@ const OWN_DIRS = ['logs', 'cache', 'run', 'vault', 'hooks'];
 
 const RELOAD_DEBOUNCE_MS = 150;
 
+/** How long after its last bookkeeping change an owner counts as still at work in its tree. */
+const OWNER_AT_WORK_MS = 2000;
+
 const EVENT_OPERATION: Record<string, FileOperation> = { unlink: 'delete', unlinkDir: 'delete', change: 'write', add: 'create', addDir: 'create' };
+const EVENT_CHANGE: Record<string, Change> = { unlink: 'delete', unlinkDir: 'delete', change: 'write', add: 'create', addDir: 'create' };
 
 /**
  * Watch the sandbox root; for each event the policy denies: write the audit line, stop the processes the
@@ -56,23 +67,42 @@ const EVENT_OPERATION: Record<string, FileOperation> = { unlink: 'delete', unlin
 export function startWatcher(options: WatcherOptions): Watcher {
   const { projectDir, home, say } = options;
   const paths = firewallPaths(projectDir);
-  const vaultDir = join(paths.dir, 'vault');
+  // Restore copies used to live in the project, where `git add -A` could pick them up.
+  rmSync(join(paths.dir, 'vault'), { recursive: true, force: true });
+  const vault = openVault(join(ensureProjectStateDir(projectDir), 'vault'));
   let loaded: LoadedPolicy;
   let engine: Engine;
   let audit: AuditLog;
-  const stopTimes: number[] = [];
   const state: WatcherState = { pid: process.pid, startedAt: new Date().toISOString(), alertOnly: false, stops: 0, configIssues: [], ready: false };
-  const vault = new Map<string, { copy: string; mode: number }>();
   /** Files the policy protects, found by the last walk (a reload watches the ones that became protected). */
   const protectedFiles = new Set<string>();
+  /** Inodes of the files owners replace whole: a new inode after a change means the owner's protocol wrote it. */
+  const inodes = new Map<string, number>();
+  const inodeOf = (path: string) => {
+    try {
+      return statSync(path).ino;
+    } catch {
+      return undefined;
+    }
+  };
+
   let fsWatcher: FSWatcher | undefined;
+  /** When each owned tree last showed its owner's bookkeeping. */
+  const ownerActivity = new Map<OwnedTree, number>();
 
   const persistState = () => {
     try {
-      mkdirSync(join(paths.dir, 'run'), { recursive: true, mode: 0o700 });
-      writeFileSync(join(paths.dir, 'run', 'watcher.json'), JSON.stringify(state));
+      writeFileSync(watcherStateFile(projectDir), JSON.stringify(state), { mode: 0o600 });
     } catch {
       // status then shows less; enforcement does not depend on it
+    }
+    try {
+      if (state.alertOnly) {
+        mkdirSync(join(paths.dir, 'run'), { recursive: true, mode: 0o700 });
+        writeFileSync(breakerFile(paths.dir), JSON.stringify({ pid: process.pid, since: state.alertOnlySince, rearmAt: state.rearmAt }), { mode: 0o600 });
+      } else rmSync(breakerFile(paths.dir), { force: true });
+    } catch {
+      // the guards' messages then miss the notice; status still has it
     }
   };
 
@@ -80,10 +110,11 @@ export function startWatcher(options: WatcherOptions): Watcher {
     const next = loadPolicyFromYaml(projectDir);
     if (next.issues.length) {
       state.configIssues = next.issues.map(formatIssue);
-      say(`configuration has ${next.issues.length} problem(s); ${initial ? 'enforcing the standard preset' : 'keeping the last good policy'}`);
+      const missing = next.issues.some((i) => /ENOENT|not found|no such|does not exist|missing/i.test(i.message));
+      say(`${missing ? 'CONFIGURATION MISSING' : 'CONFIGURATION INVALID'}: ${next.issues.length} problem(s); ${initial ? 'enforcing the standard preset' : 'keeping the last good policy until it is back'}`);
       for (const line of state.configIssues) say(`  ${line}`);
       if (!initial) {
-        audit.record({ type: 'file', target: paths.config, verdict: 'warn', rule: 'config/invalid', detail: `reload refused: ${state.configIssues.join('; ')}`, source: 'watcher' });
+        audit.record({ type: 'file', target: paths.config, verdict: 'warn', rule: 'config/invalid', detail: `reload refused, the last good policy stays in force: ${state.configIssues.join('; ')}`, source: 'watcher' });
         persistState();
         return;
       }
@@ -110,11 +141,10 @@ export function startWatcher(options: WatcherOptions): Watcher {
       return d.verdict !== 'allow' && d.rule !== 'fs/sandbox-escape';
     });
 
-  /** Private copies of protected files (0600, in .agentfirewall/vault), to put back after a denied change. */
+  /** Sealed copies of protected files, to put back after a denied change. */
   function snapshot(): void {
     vault.clear();
     protectedFiles.clear();
-    if (loaded.watcher.restore) mkdirSync(vaultDir, { recursive: true, mode: 0o700 });
     const walk = (dir: string, depth: number) => {
       if (depth > 12) return;
       let entries;
@@ -132,17 +162,7 @@ export function startWatcher(options: WatcherOptions): Watcher {
         } else if (e.isFile()) {
           if (!guarded(full)) continue;
           protectedFiles.add(full);
-          if (!loaded.watcher.restore) continue;
-          try {
-            const st = statSync(full);
-            if (st.size > loaded.watcher.restore_max_bytes) continue;
-            const copy = join(vaultDir, createHash('sha256').update(full).digest('hex').slice(0, 32));
-            copyFileSync(full, copy);
-            chmodSync(copy, 0o600);
-            vault.set(full, { copy, mode: st.mode & 0o7777 });
-          } catch {
-            // unreadable: nothing to restore from
-          }
+          if (loaded.watcher.restore) vault.keep(full, loaded.watcher.restore_max_bytes);
         }
       }
     };
@@ -150,6 +170,13 @@ export function startWatcher(options: WatcherOptions): Watcher {
   }
 
   load(true);
+  for (const tree of OWNED_TREES) {
+    for (const file of tree.replacedWhole) {
+      const full = join(loaded!.policy.sandbox.root, tree.dir, file);
+      const ino = inodeOf(full);
+      if (ino !== undefined) inodes.set(full, ino);
+    }
+  }
 
   const record = (type: 'file' | 'process', target: string, rule: string, detail: string, verdict = 'deny') => {
     try {
@@ -159,23 +186,56 @@ export function startWatcher(options: WatcherOptions): Watcher {
     }
   };
 
-  /** The circuit breaker: too many stops too fast means something is wrong with us, not the agents. */
-  const mayStop = (): boolean => {
-    if (state.alertOnly) return false;
-    const now = Date.now();
-    const windowMs = loaded.watcher.stop_window_seconds * 1000;
-    while (stopTimes.length && now - stopTimes[0] > windowMs) stopTimes.shift();
-    if (stopTimes.length >= loaded.watcher.max_stops) {
-      state.alertOnly = true;
-      say(`circuit breaker: more than ${loaded.watcher.max_stops} stops in ${loaded.watcher.stop_window_seconds}s; alert-only from now on`);
-      record('process', projectDir, 'watcher/circuit-breaker', `more than ${loaded.watcher.max_stops} stops within ${loaded.watcher.stop_window_seconds}s: the watcher only alerts from now on`, 'warn');
+  const breaker = new CircuitBreaker(
+    () => loaded.watcher,
+    (change, b) => {
+      Object.assign(state, { alertOnly: b.alertOnly, alertOnlySince: b.since, rearmAt: b.rearmAt });
+      const w = loaded.watcher;
+      if (change === 'tripped') {
+        const detail = `more than ${w.max_stops} stops within ${w.stop_window_seconds}s: ALERT-ONLY, nothing is stopped until ${w.rearm_seconds}s pass without a stop (watcher.rearm_seconds)`;
+        say(`circuit breaker: ${detail}`);
+        record('process', projectDir, 'watcher/circuit-breaker', detail, 'warn');
+      } else {
+        say('circuit breaker re-armed: violations stop the processes behind them again');
+        record('process', projectDir, 'watcher/circuit-breaker', `re-armed after ${w.rearm_seconds}s without a stop`, 'warn');
+      }
       persistState();
-      return false;
-    }
-    return true;
+    },
+  );
+
+  /** Is the owner at work in the project (an owner process running there, or carrying the project's marker)? */
+  const ownersDoing = (tree: OwnedTree, all: readonly ProcessInfo[]): boolean => {
+    const inProject = (p: ProcessInfo) => p.cwd !== undefined && (p.cwd === projectDir || p.cwd.startsWith(`${projectDir}/`));
+    return all.some((p) => p.state !== 'Z' && isOwnerProcess(tree, p) && (inProject(p) || (options.runId !== undefined && p.runId === options.runId)));
   };
 
-  const enforce = async (path: string, operation: FileOperation, decision: Decision) => {
+  /** The file now holds exactly what the vault keeps (the watcher's own restore, or a write that changed nothing). */
+  const asKept = (path: string): boolean => {
+    const kept = vault.read(path);
+    if (!kept) return false;
+    try {
+      return readFileSync(path).equals(kept.bytes);
+    } catch {
+      return false;
+    }
+  };
+
+  /**
+   * Who runs now: taken when an event arrives, not when its turn in the queue comes, since an owner such as
+   * git is often gone a few milliseconds after its change. Events close together share one listing.
+   */
+  let listing: { at: number; processes: Promise<ProcessInfo[]> } | undefined;
+  const processesNow = (): Promise<ProcessInfo[]> => {
+    if (!listing || Date.now() - listing.at > 50) listing = { at: Date.now(), processes: listProcesses().catch(() => []) };
+    return listing.processes;
+  };
+
+  const enforce = async (path: string, operation: FileOperation, decision: Decision, owned?: { tree: OwnedTree; processes: Promise<ProcessInfo[]> }) => {
+    if ((operation === 'write' || operation === 'create') && asKept(path)) return;
+    if (owned && ownersDoing(owned.tree, await owned.processes)) {
+      ownerActivity.set(owned.tree, Date.now());
+      return;
+    }
     record('file', `${operation} ${path}`, decision.rule, decision.reason, decision.verdict);
     if (decision.verdict !== 'deny') return;
     const all = await listProcesses();
@@ -186,20 +246,20 @@ export function startWatcher(options: WatcherOptions): Watcher {
         record('process', `${p.pid}`, decision.rule, `not stopped: ${label} matches an agent but works outside the project (watcher.kill_unattributed is false)`, 'warn');
         continue;
       }
-      if (!mayStop()) {
-        record('process', `${p.pid}`, decision.rule, `alert only (circuit breaker): would stop ${label}`, 'warn');
+      if (!breaker.allow()) {
+        record('process', `${p.pid}`, decision.rule, `alert only (circuit breaker, re-arms ${state.rearmAt ?? 'later'}): would stop ${label}`, 'warn');
         continue;
       }
-      stopTimes.push(Date.now());
       state.stops++;
       record('process', `${p.pid}`, decision.rule, `stopping ${label} after: ${operation} ${path}`);
       const result = await stopTree(p.pid, loaded.watcher.grace_ms);
       record('process', `${p.pid}`, decision.rule, `${label}: ${result}`);
       say(`stopped ${label}: ${result}`);
     }
+    Object.assign(state, breakerFields(breaker));
     persistState();
-    const saved = vault.get(path);
-    if (saved && (operation === 'delete' || operation === 'write')) {
+    const saved = operation === 'delete' || operation === 'write' ? vault.read(path) : undefined;
+    if (saved) {
       try {
         const current = (() => {
           try {
@@ -208,10 +268,10 @@ export function startWatcher(options: WatcherOptions): Watcher {
             return undefined;
           }
         })();
-        if (!current || !current.equals(readFileSync(saved.copy))) {
-          copyFileSync(saved.copy, path);
+        if (!current || !current.equals(saved.bytes)) {
+          writeFileSync(path, saved.bytes, { mode: saved.mode });
           chmodSync(path, saved.mode);
-          record('file', `restore ${path}`, decision.rule, `restored ${relative(projectDir, path)} from the private copy`);
+          record('file', `restore ${path}`, decision.rule, `restored ${relative(projectDir, path)} from the sealed copy`);
           say(`restored ${path}`);
         }
       } catch (error) {
@@ -235,9 +295,34 @@ export function startWatcher(options: WatcherOptions): Watcher {
     if (!operation) return;
     const rel = relative(paths.dir, path);
     if (rel === 'config.yaml' || rel.startsWith(`rules${sep}`)) scheduleReload();
+    // A tool's own tree (git and .git): its bookkeeping is its work, not a violation.
+    const inTree = ownedTreeOf(relative(root, path).split(sep).join('/'));
+    let replaced = false;
+    if (inTree && inTree.tree.replacedWhole.includes(inTree.inner)) {
+      const before = inodes.get(path);
+      const now = inodeOf(path);
+      if (now !== undefined) inodes.set(path, now);
+      replaced = event === 'change' && before !== undefined && now !== undefined && now !== before;
+    }
     const decision = engine.decide({ type: 'file', operation, path, home });
     if (decision.verdict === 'allow') return;
-    queue = queue.then(() => enforce(path, operation, decision)).catch((error) => say(`internal error: ${(error as Error).stack}`));
+    let owned: { tree: OwnedTree; processes: Promise<ProcessInfo[]> } | undefined;
+    if (inTree) {
+      const { tree, inner } = inTree;
+      const judged = judgeOwned(tree, inner, EVENT_CHANGE[event]);
+      if (judged === 'bookkeeping') {
+        ownerActivity.set(tree, Date.now());
+        return;
+      }
+      // A run of such changes (git pruning its fan-out directories) keeps the owner at work.
+      if (judged === 'owner-at-work' && Date.now() - (ownerActivity.get(tree) ?? -Infinity) < OWNER_AT_WORK_MS) {
+        ownerActivity.set(tree, Date.now());
+        return;
+      }
+      if (judged === 'owner-only' && replaced) return; // replaced whole, the way the owner writes it
+      if (judged !== 'violation') owned = { tree, processes: processesNow() };
+    }
+    queue = queue.then(() => enforce(path, operation, decision, owned)).catch((error) => say(`internal error: ${(error as Error).stack}`));
   };
 
   const root = loaded!.policy.sandbox.root;
@@ -250,7 +335,10 @@ export function startWatcher(options: WatcherOptions): Watcher {
       if (rel === '' || rel.startsWith('..')) return false;
       const parts = rel.split(sep);
       if (parts[0] === '.agentfirewall') return OWN_DIRS.includes(parts[1] ?? '');
-      if (parts.some((p) => ignoredDir(p)) || (parts[0] === '.git' && parts[1] === 'objects')) return true;
+      if (parts.some((p) => ignoredDir(p))) return true;
+      // git's object store is watched down to its fan-out directories: whole-store removal is seen,
+      // without a watch per object.
+      if (parts[0] === '.git' && parts[1] === 'objects' && parts.length > 3) return true;
       // Only files the policy protects need a watch of their own (directories are always watched, so new
       // files are seen): on a 100,000-file tree this halves the watcher's memory and start-up time.
       return stats?.isFile() === true && !guarded(path);
@@ -272,8 +360,16 @@ export function startWatcher(options: WatcherOptions): Watcher {
     ready,
     close: async () => {
       clearTimeout(reloadTimer);
+      breaker.close();
       await watcher.close();
       await queue;
+      vault.close();
+      rmSync(breakerFile(paths.dir), { force: true });
     },
   };
 }
+
+const breakerFields = (breaker: CircuitBreaker) => {
+  const b = breaker.state();
+  return { alertOnly: b.alertOnly, alertOnlySince: b.since, rearmAt: b.rearmAt };
+};

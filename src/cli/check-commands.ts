@@ -1,6 +1,7 @@
 import { realpathSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { shouldRecord } from '../adapters/audit-level.js';
+import { breakerNotice } from '../adapters/breaker-notice.js';
 import { firewallPaths, requireDist } from '../config/locate.js';
 import { loadPolicy } from '../config/policy-cache.js';
 import type { LoadedPolicy } from '../config/policy-types.js';
@@ -102,6 +103,9 @@ async function report(
     const rule = decision.verdict === 'allow' ? '' : ` [${decision.rule}]`;
     say(`${verdictLabel(decision.verdict, style)}${rule} ${target}${decision.verdict === 'allow' ? '' : `: ${decision.reason}`}`);
   }
+  // A disarmed watcher must be heard where the user looks: with every deny and warn.
+  const notice = decision.verdict === 'allow' ? '' : breakerNotice(firewallPaths(loaded.policy.projectDir).dir);
+  if (notice) say(notice);
   return code;
 }
 

@@ -38,6 +38,8 @@ export interface WatcherConfig {
   /** More than this many stops within `stop_window_seconds` switches the watcher to alert-only. */
   max_stops: number;
   stop_window_seconds: number;
+  /** A tripped breaker re-arms after this many seconds without a stop it would have made. */
+  rearm_seconds: number;
   /** Keep private copies of protected files and put them back after a denied delete or write. */
   restore: boolean;
   restore_max_bytes: number;
@@ -102,6 +104,7 @@ export const BASE_SETTINGS: Omit<FirewallConfig, 'rules' | 'preset'> = {
     ignore: ['node_modules', 'dist', 'build', 'coverage', '.next', '.turbo', '.cache', 'target', '.venv'],
     max_stops: 5,
     stop_window_seconds: 60,
+    rearm_seconds: 300,
     restore: true,
     restore_max_bytes: 1024 * 1024,
   },
@@ -112,7 +115,7 @@ export const BASE_SETTINGS: Omit<FirewallConfig, 'rules' | 'preset'> = {
 export const SCHEMA_KEYS: Record<string, readonly string[]> = {
   '': ['version', 'preset', 'mode', 'sandbox', 'filesystem', 'commands', 'network', 'logging', 'watcher', 'hooks', 'rules'],
   hooks: ['fail'],
-  watcher: ['agent_signatures', 'kill_unattributed', 'grace_ms', 'ignore', 'max_stops', 'stop_window_seconds', 'restore', 'restore_max_bytes'],
+  watcher: ['agent_signatures', 'kill_unattributed', 'grace_ms', 'ignore', 'max_stops', 'stop_window_seconds', 'rearm_seconds', 'restore', 'restore_max_bytes'],
   sandbox: ['root', 'allow_escape'],
   filesystem: ['protected_paths', 'deny_operations'],
   commands: ['blocklist', 'allowlist'],

@@ -73,9 +73,11 @@ watcher:
   grace_ms: ${s.watcher.grace_ms}
   # Directory names not watched file by file; protected paths inside them are still watched.
   ignore:${list(s.watcher.ignore, '    ')}
-  # More than max_stops stops within stop_window_seconds: the watcher only alerts from then on.
+  # More than max_stops stops within stop_window_seconds trips a circuit breaker: the watcher only alerts
+  # (and every guard's message says so) until rearm_seconds pass without a stop it would have made.
   max_stops: ${s.watcher.max_stops}
   stop_window_seconds: ${s.watcher.stop_window_seconds}
+  rearm_seconds: ${s.watcher.rearm_seconds}
   # Keep private copies of protected files (up to restore_max_bytes each) and put them back after a denied change.
   restore: ${s.watcher.restore}
   restore_max_bytes: ${s.watcher.restore_max_bytes}
@@ -95,5 +97,16 @@ ${ruleLines.join('\n')}
 #     command: ["npm publish", "yarn publish"]
 # Files in .agentfirewall/rules/*.yaml hold more rules in the same format and load in name order.
 rules: []
+`;
+}
+
+/** The runtime directories of `.agentfirewall/` that must never be committed; config.yaml and rules/ are. */
+export const RUNTIME_DIRS: readonly string[] = ['vault', 'run', 'logs', 'cache', 'hooks'];
+
+/** `.agentfirewall/.gitignore`: keeps runtime state, tokens and logs out of git. Pure text generation. */
+export function renderGitignore(): string {
+  return `# Written by agentfirewall: runtime state, the resident checker's token, logs and generated guards
+# stay out of git. config.yaml and rules/ are meant to be committed and shared.
+${RUNTIME_DIRS.map((d) => `${d}/`).join('\n')}
 `;
 }

@@ -260,6 +260,7 @@ export function validateConfig(doc: SourceDocument): { config: PartialConfig; is
       ignore: c.strings(watcher.ignore, 'watcher.ignore'),
       max_stops: c.count(watcher.max_stops, 'watcher.max_stops', 1),
       stop_window_seconds: c.count(watcher.stop_window_seconds, 'watcher.stop_window_seconds', 1),
+      rearm_seconds: c.count(watcher.rearm_seconds, 'watcher.rearm_seconds', 1),
       restore: c.boolean(watcher.restore, 'watcher.restore'),
       restore_max_bytes: c.count(watcher.restore_max_bytes, 'watcher.restore_max_bytes', 0),
     });

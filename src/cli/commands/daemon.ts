@@ -2,19 +2,22 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AGENTS } from '../../adapters/agent-protocols.js';
-import { defaultScope, detectAgents, installAgentHooks, settingsFile, uninstallAgentHooks } from '../../adapters/agent-settings.js';
+import { defaultScope, detectAgents, settingsFile, uninstallAgentHooks } from '../../adapters/agent-settings.js';
 import { startCheckerServer } from '../../adapters/checker-server.js';
 import { detectShell, installShellHook, SHELL_NAMES, shellHookInstalled, uninstallShellHook } from '../../adapters/shell-hooks.js';
+import { ensureProjectStateDir, projectStateDir, recordedProjectAbove, watcherPidFile, watcherStateFile } from '../../adapters/state-dir.js';
 import { startWatcher, type WatcherState } from '../../adapters/watcher.js';
 import { findProjectDir, firewallPaths, packageRoot } from '../../config/locate.js';
 import { EXIT } from '../exit-codes.js';
 import { projectOrExit } from '../project.js';
 import { say } from '../output.js';
-import { runInit } from './init.js';
+import { ensureGitignore, runInit } from './init.js';
 import { runDoctor } from './doctor.js';
+import { runAgentHooks } from './hooks.js';
 
-const pidFile = (projectDir: string) => join(firewallPaths(projectDir).dir, 'run', 'watcher.pid');
-const stateFile = (projectDir: string) => join(firewallPaths(projectDir).dir, 'run', 'watcher.json');
+// Kept in the state directory, outside the project: a checkout that removes .agentfirewall/ must not lose them.
+const pidFile = watcherPidFile;
+const stateFile = watcherStateFile;
 
 /** Is `pid` a live agentfirewall process? (A stale pid file may name a pid that was reused.) */
 function isOurs(pid: number): boolean {
@@ -30,14 +33,20 @@ function isOurs(pid: number): boolean {
   }
 }
 
+/** Where watchers of earlier versions kept their pid, inside the project: still honoured, so an upgrade finds them. */
+const legacyPidFile = (projectDir: string) => join(firewallPaths(projectDir).dir, 'run', 'watcher.pid');
+
 /** The running watcher's pid, if any. */
 export function runningWatcher(projectDir: string): number | null {
-  try {
-    const pid = Number(readFileSync(pidFile(projectDir), 'utf8').trim());
-    return pid > 0 && isOurs(pid) ? pid : null;
-  } catch {
-    return null;
+  for (const file of [pidFile(projectDir), legacyPidFile(projectDir)]) {
+    try {
+      const pid = Number(readFileSync(file, 'utf8').trim());
+      if (pid > 0 && isOurs(pid)) return pid;
+    } catch {
+      // no such record
+    }
   }
+  return null;
 }
 
 export function watcherState(projectDir: string): WatcherState | null {
@@ -51,7 +60,9 @@ export function watcherState(projectDir: string): WatcherState | null {
 /** Take the single-instance lock: create the pid file exclusively, replacing a stale one. */
 function lock(projectDir: string): number | null {
   const file = pidFile(projectDir);
-  mkdirSync(join(file, '..'), { recursive: true, mode: 0o700 });
+  ensureProjectStateDir(projectDir);
+  const running = runningWatcher(projectDir); // also one of an earlier version, whose pid file is elsewhere
+  if (running !== null) return running;
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       writeFileSync(file, `${process.pid}\n`, { flag: 'wx', mode: 0o600 });
@@ -138,20 +149,15 @@ export async function runProtect(options: { preset: string; force?: boolean; she
     if (code !== EXIT.ok) return code;
     projectDir = findProjectDir(cwd)!;
   }
+  // Projects set up before .gitignore was written get it now: runtime state must never be committed.
+  if (ensureGitignore(firewallPaths(projectDir).dir)) say(`wrote ${join(firewallPaths(projectDir).dir, '.gitignore')} (vault/, run/, logs/, cache/, hooks/ stay out of git)`);
   const shell = (options.shell as (typeof SHELL_NAMES)[number] | undefined) ?? detectShell();
   if (shell) {
     const { file } = installShellHook(shell);
     say(`shell guard: ${shell}, in ${file} (new ${shell} sessions)`);
   } else say(`shell guard: not installed ($SHELL is ${process.env.SHELL ?? 'unset'}; use install-hooks --shell bash|zsh)`);
-  for (const agent of detectAgents(projectDir)) {
-    try {
-      const file = settingsFile(agent, defaultScope(agent), projectDir);
-      installAgentHooks(agent, file, join(projectDir, '.agentfirewall', 'hooks', 'agents'));
-      say(`agent hook: ${agent}, in ${file}`);
-    } catch (error) {
-      say(`agent hook: ${agent} not installed: ${(error as Error).message}`);
-    }
-  }
+  // The same install as install-hooks --agent, so Codex's trust by hash and the folder-trust warnings come with it.
+  for (const agent of detectAgents(projectDir)) runAgentHooks(agent, undefined, false, false, projectDir);
   const started = await startDaemon(projectDir);
   if (typeof started === 'string') {
     say(started);
@@ -167,8 +173,10 @@ export async function runProtect(options: { preset: string; force?: boolean; she
 export async function runUnprotect(options: { removeConfig?: boolean }): Promise<number> {
   const cwd = process.cwd();
   const projectDir = findProjectDir(cwd);
-  if (projectDir) {
-    const pid = runningWatcher(projectDir);
+  // A checkout may have removed .agentfirewall/ while its watcher runs on: the state record still names it.
+  const watched = projectDir ?? recordedProjectAbove(cwd);
+  if (watched) {
+    const pid = runningWatcher(watched);
     if (pid !== null) {
       process.kill(pid, 'SIGTERM');
       for (let i = 0; i < 200 && isOurs(pid); i++) await new Promise((r) => setTimeout(r, 25));
@@ -188,8 +196,9 @@ export async function runUnprotect(options: { removeConfig?: boolean }): Promise
   }
   if (options.removeConfig && projectDir) {
     rmSync(firewallPaths(projectDir).dir, { recursive: true, force: true });
+    rmSync(projectStateDir(projectDir), { recursive: true, force: true });
     say(`removed ${firewallPaths(projectDir).dir}`);
   }
-  if (!projectDir && !existsSync(join(cwd, '.agentfirewall'))) say('no .agentfirewall/ here; only the shell guards were looked at');
+  if (!watched && !existsSync(join(cwd, '.agentfirewall'))) say('no .agentfirewall/ here; only the shell guards were looked at');
   return EXIT.ok;
 }

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { AGENTS, answer, callerOf, toolCall, type Action, type AgentName } from '../../adapters/agent-protocols.js';
 import { commandPaths, ourCommandsIn, settingsFile } from '../../adapters/agent-settings.js';
 import { shouldRecord } from '../../adapters/audit-level.js';
+import { breakerNotice } from '../../adapters/breaker-notice.js';
 import { findProjectDir, firewallPaths, requireDist } from '../../config/locate.js';
 import { loadPolicy } from '../../config/policy-cache.js';
 import type { LoadedPolicy } from '../../config/policy-types.js';
@@ -122,7 +123,8 @@ export async function runHook(agentName: string): Promise<number> {
     }
     if (!worst || worst.decision.verdict === 'allow') return emit(agent, 'allow', note ? `agentfirewall: ${note.trim()}` : '');
     const d = worst.decision;
-    return emit(agent, d.verdict, `agentfirewall: ${d.verdict === 'deny' ? 'denied' : 'warning'} by rule ${d.rule}: ${d.reason}${note}`);
+    const notice = breakerNotice(firewallPaths(projectDir).dir);
+    return emit(agent, d.verdict, `agentfirewall: ${d.verdict === 'deny' ? 'denied' : 'warning'} by rule ${d.rule}: ${d.reason}${note}${notice ? ` (${notice})` : ''}`);
   } catch (error) {
     // Fail closed unless the config says otherwise: never crash, never stray bytes on stdout.
     const open = loaded?.hooks.fail === 'open';

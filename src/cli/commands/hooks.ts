@@ -30,14 +30,14 @@ function armCodex(file: string, projectDir: string | null, trustProject: boolean
 }
 
 /** Install (or remove) an agent's hook registration. */
-export function runAgentHooks(agentName: string, scopeName: string | undefined, remove: boolean, trustProject = false): number {
+export function runAgentHooks(agentName: string, scopeName: string | undefined, remove: boolean, trustProject = false, cwd = process.cwd()): number {
   if (!(AGENTS as readonly string[]).includes(agentName)) {
     say(`unknown agent '${agentName}'; agents are ${AGENTS.join(', ')}`);
     return EXIT.error;
   }
   const agent = agentName as AgentName;
   const scope = (scopeName as Scope | undefined) ?? defaultScope(agent);
-  const projectDir = findProjectDir(process.cwd());
+  const projectDir = findProjectDir(cwd);
   if (!projectDir && scope !== 'user') {
     say(`no .agentfirewall/ found here; run 'agentfirewall init' first (or use --scope user)`);
     return EXIT.error;
@@ -46,7 +46,7 @@ export function runAgentHooks(agentName: string, scopeName: string | undefined, 
     say('--trust-project is for --agent codex only');
     return EXIT.error;
   }
-  const file = settingsFile(agent, scope, projectDir ?? process.cwd());
+  const file = settingsFile(agent, scope, projectDir ?? cwd);
   try {
     const ourCodexHooks = agent === 'codex' && remove ? codexHooksIn(file, (h) => isOurHandler('codex', h)) : [];
     const { changed } = remove ? uninstallAgentHooks(agent, file, backupDir(scope, projectDir)) : installAgentHooks(agent, file, backupDir(scope, projectDir));
@@ -57,7 +57,7 @@ export function runAgentHooks(agentName: string, scopeName: string | undefined, 
     }
     if (agent === 'codex') armCodex(file, projectDir, trustProject);
     // A hook the agent will not load protects nothing: say so where the result of the command goes.
-    const readiness = hookReadiness(agent, scope, projectDir ?? process.cwd());
+    const readiness = hookReadiness(agent, scope, projectDir ?? cwd);
     if (readiness && !readiness.loads) print(`agentfirewall: ${readinessLine(readiness)}\n`);
     return EXIT.ok;
   } catch (error) {

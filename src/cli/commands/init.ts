@@ -1,9 +1,9 @@
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { compilePolicy } from '../../config/compile.js';
 import { loadPresetChain } from '../../config/load.js';
 import { firewallPaths, PRESET_NAMES } from '../../config/locate.js';
-import { renderConfig } from '../../config/template.js';
+import { renderConfig, renderGitignore, RUNTIME_DIRS } from '../../config/template.js';
 import { closest, formatIssue, type ConfigIssue } from '../../config/validate.js';
 import { EXIT } from '../exit-codes.js';
 import { say, sayLines } from '../output.js';
@@ -21,6 +21,29 @@ export function configTextFor(preset: string, projectDir: string): { text?: stri
   if (issues.length) return { issues };
   const { settings, policy } = compilePolicy({ projectDir, presets, config: {}, ruleFiles: [] });
   return { text: renderConfig(preset, settings, policy.rules), issues: [] };
+}
+
+/**
+ * Make sure `.agentfirewall/.gitignore` keeps every runtime directory out of git: written when missing,
+ * completed (the user's own lines kept) when it lacks one. Returns what was done, or null when nothing was.
+ */
+export function ensureGitignore(firewallDir: string): 'created' | 'completed' | null {
+  const file = join(firewallDir, '.gitignore');
+  let text: string | undefined;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    text = undefined;
+  }
+  const lines = new Set((text ?? '').split('\n').map((l) => l.trim().replace(/^\/+/, '')));
+  const missing = RUNTIME_DIRS.filter((d) => !lines.has(`${d}/`) && !lines.has(d));
+  if (text !== undefined && missing.length === 0) return null;
+  const next = text === undefined ? renderGitignore() : `${text}${text.endsWith('\n') || text === '' ? '' : '\n'}${missing.map((d) => `${d}/`).join('\n')}\n`;
+  mkdirSync(firewallDir, { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, next);
+  renameSync(tmp, file);
+  return text === undefined ? 'created' : 'completed';
 }
 
 /** `agentfirewall init`: create `.agentfirewall/` with a complete, commented config. */
@@ -47,6 +70,7 @@ export function runInit(options: InitOptions): number {
     const tmp = `${paths.config}.${process.pid}.tmp`;
     writeFileSync(tmp, text);
     renameSync(tmp, paths.config);
+    ensureGitignore(paths.dir);
   } catch (error) {
     say(`cannot write ${paths.config}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
     return EXIT.error;

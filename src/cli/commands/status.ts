@@ -1,15 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { firewallPaths } from '../../config/locate.js';
+import { findProjectDir, firewallPaths } from '../../config/locate.js';
 import { loadPolicyFromYaml } from '../../config/load.js';
 import { formatIssue } from '../../config/validate.js';
 import { BUILTIN_RULES } from '../../engine/builtin-rules.js';
 import { SHELL_NAMES, shellHookInstalled } from '../../adapters/shell-hooks.js';
 import { installedAgentHooks, readinessLine } from '../../adapters/hook-readiness.js';
+import { recordedProjectAbove } from '../../adapters/state-dir.js';
 import { EXIT } from '../exit-codes.js';
 import { projectOrExit } from '../project.js';
 import { runningWatcher, watcherState } from './daemon.js';
-import { print } from '../output.js';
+import { print, say } from '../output.js';
 
 /** The last `count` lines of the audit log, parsed (unreadable lines are skipped). */
 function lastDecisions(file: string, count: number): Record<string, unknown>[] {
@@ -31,6 +32,16 @@ function lastDecisions(file: string, count: number): Record<string, unknown>[] {
 /** `agentfirewall status`: what is in force in this project. */
 export function runStatus(options: { json?: boolean; cwd?: string }): number {
   const cwd = options.cwd ?? process.cwd();
+  if (!findProjectDir(cwd)) {
+    // .agentfirewall/ is gone (a checkout of a branch without it), but its watcher may still run.
+    const recorded = recordedProjectAbove(cwd);
+    const orphan = recorded !== null ? runningWatcher(recorded) : null;
+    if (recorded !== null && orphan !== null) {
+      say(`no .agentfirewall/ in ${recorded} any more, but its watcher still runs (pid ${orphan}) on the last good policy; restore the config (git checkout) or stop it with 'agentfirewall unprotect'`);
+      if (options.json) print(JSON.stringify({ projectDir: recorded, config: null, watcher: { running: true, pid: orphan } }));
+      return EXIT.error;
+    }
+  }
   const projectDir = projectOrExit(cwd);
   if (typeof projectDir === 'number') return projectDir;
   const paths = firewallPaths(projectDir);
@@ -40,7 +51,13 @@ export function runStatus(options: { json?: boolean; cwd?: string }): number {
   const recent = lastDecisions(logFile, 5);
   const pid = runningWatcher(projectDir);
   const wstate = pid !== null ? watcherState(projectDir) : null;
-  const watcher = pid === null ? 'not running' : `running (pid ${pid})${wstate?.alertOnly ? ', ALERT-ONLY: the circuit breaker tripped' : ''}${wstate ? `, ${wstate.stops} stop(s)` : ''}`;
+  const alertOnly = pid !== null && wstate?.alertOnly === true;
+  const watcher = pid === null ? 'not running' : `running (pid ${pid})${alertOnly ? ', ALERT-ONLY: the circuit breaker tripped' : ''}${wstate ? `, ${wstate.stops} stop(s)` : ''}`;
+  // A disarmed watcher is the first thing to see, and makes status fail like a broken config does.
+  const alarm = alertOnly
+    ? `ALERT-ONLY: the watcher's circuit breaker tripped at ${wstate?.alertOnlySince ?? '?'}; it stops nothing until it re-arms at ${wstate?.rearmAt ?? '?'} if all stays quiet (watcher.rearm_seconds)`
+    : undefined;
+  const degraded = loaded.issues.length > 0 || alertOnly;
   const hooks = SHELL_NAMES.filter((sh) => shellHookInstalled(sh));
   const agentHooks = installedAgentHooks(projectDir);
   if (options.json) {
@@ -48,12 +65,13 @@ export function runStatus(options: { json?: boolean; cwd?: string }): number {
       projectDir, config: paths.config, preset: loaded.preset, mode: policy.mode,
       sandbox: policy.sandbox, rules: policy.rules.map((r) => ({ id: r.id, action: policy.overrides[r.id] ?? r.action, source: r.source })),
       overrides: policy.overrides, issues: loaded.issues, log: logFile, recent,
-      watcher: { running: pid !== null, pid, alertOnly: wstate?.alertOnly ?? false, stops: wstate?.stops ?? 0 }, hooks,
+      watcher: { running: pid !== null, pid, alertOnly, alertOnlySince: alertOnly ? wstate?.alertOnlySince : undefined, rearmAt: alertOnly ? wstate?.rearmAt : undefined, stops: wstate?.stops ?? 0, configIssues: wstate?.configIssues ?? [] }, hooks,
       agentHooks: agentHooks.map(({ agent, scope, file, loads, problems, arm }) => ({ agent, scope, file, loads, problems, arm })),
     }));
-    return loaded.issues.length ? EXIT.error : EXIT.ok;
+    return degraded ? EXIT.error : EXIT.ok;
   }
   const lines = [
+    ...(alarm ? [alarm] : []),
     `project     ${projectDir}`,
     `config      ${relative(cwd, paths.config) || paths.config}`,
     `preset      ${loaded.preset}`,
@@ -68,13 +86,18 @@ export function runStatus(options: { json?: boolean; cwd?: string }): number {
   const changed = Object.entries(policy.overrides);
   if (changed.length) lines.push(`overrides   ${changed.map(([id, a]) => `${id}=${a}`).join(', ')}`);
   if (loaded.issues.length) {
-    lines.push('', `config errors (${loaded.issues.length}); check exits 2, hooks and the watcher enforce the standard preset until fixed:`);
+    const by = pid !== null && wstate?.configIssues.length ? 'the guards enforce the standard preset (the watcher its last good policy)' : 'the guards and the watcher enforce the standard preset';
+    lines.push('', `config errors (${loaded.issues.length}); check exits 2, ${by} until fixed:`);
     for (const issue of loaded.issues) lines.push(`  ${formatIssue(issue)}`);
   }
   if (recent.length) {
     lines.push('', 'recent decisions:');
     for (const r of recent) lines.push(`  ${r.time} ${String(r.verdict).toUpperCase().padEnd(5)} ${r.rule} ${r.type} ${r.target}`);
   }
+  if (pid !== null && wstate?.configIssues.length) {
+    lines.push('', 'the watcher keeps its last good policy; its last reload was refused:');
+    for (const issue of wstate.configIssues) lines.push(`  ${issue}`);
+  }
   print(lines.join('\n'));
-  return loaded.issues.length ? EXIT.error : EXIT.ok;
+  return degraded ? EXIT.error : EXIT.ok;
 }
