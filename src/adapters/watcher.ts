@@ -220,6 +220,16 @@ export function startWatcher(options: WatcherOptions): Watcher {
     }
   };
 
+  const sameAsCopy = (path: string): boolean => {
+    const saved = vault.get(path);
+    if (!saved) return false;
+    try {
+      return readFileSync(path).equals(readFileSync(saved.copy));
+    } catch {
+      return false;
+    }
+  };
+
   // A config change reloads the policy once the writing is over: an editor's write arrives as several events,
   // and a half-written file must not become the policy.
   let reloadTimer: NodeJS.Timeout | undefined;
@@ -235,6 +245,8 @@ export function startWatcher(options: WatcherOptions): Watcher {
     if (!operation) return;
     const rel = relative(paths.dir, path);
     if (rel === 'config.yaml' || rel.startsWith(`rules${sep}`)) scheduleReload();
+    // A protected file whose bytes are those of its private copy did not change (the watcher's own restore, first of all).
+    if ((operation === 'create' || operation === 'write') && sameAsCopy(path)) return;
     const decision = engine.decide({ type: 'file', operation, path, home });
     if (decision.verdict === 'allow') return;
     queue = queue.then(() => enforce(path, operation, decision)).catch((error) => say(`internal error: ${(error as Error).stack}`));

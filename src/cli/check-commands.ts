@@ -1,9 +1,11 @@
 import { realpathSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { shouldRecord } from '../adapters/audit-level.js';
+import { decideCommand } from '../adapters/path-facts.js';
 import { firewallPaths, requireDist } from '../config/locate.js';
 import { loadPolicy } from '../config/policy-cache.js';
 import type { LoadedPolicy } from '../config/policy-types.js';
+import { howToAllow } from '../config/next-step.js';
 import { formatIssue } from '../config/validate.js';
 import { Engine } from '../engine/engine.js';
 import type { GlobMatcherFactory } from '../engine/path-globs.js';
@@ -101,6 +103,8 @@ async function report(
     const style = await styleFor(2);
     const rule = decision.verdict === 'allow' ? '' : ` [${decision.rule}]`;
     say(`${verdictLabel(decision.verdict, style)}${rule} ${target}${decision.verdict === 'allow' ? '' : `: ${decision.reason}`}`);
+    const next = howToAllow(decision);
+    if (next) say(style.dim(next));
   }
   return code;
 }
@@ -134,7 +138,7 @@ export async function runCheck(command: string, options: CheckOptions): Promise<
   const event = commandEvent(command, cwd);
   if (options.interactive) event.interactive = true;
   if (options.fragment) event.fragment = true;
-  const decision = new Engine(loaded.policy, { glob: lazyGlob }).decide(event);
+  const decision = decideCommand(new Engine(loaded.policy, { glob: lazyGlob }), event);
   if (options.fragment && decision.rule === 'parse/incomplete') return EXIT.incomplete;
   return report(loaded, 'command', command, decision, options, cwd);
 }

@@ -62,6 +62,11 @@ export type FirewallEvent =
       interactive?: boolean;
       /** One line of possibly more (an interactive shell's continuation lines): incomplete input is not an error. */
       fragment?: boolean;
+      /**
+       * Paths the caller looked at and found missing (the engine asks through `Decision.ask`). Any other path
+       * is taken to exist: without this, a copy onto a protected file is judged as replacing it.
+       */
+      absent?: string[];
     }
   | { type: 'file'; operation: FileOperation; path: string; home: string }
   | { type: 'network'; host: string; port?: number };
@@ -73,6 +78,8 @@ export interface Match {
   reason: string;
   /** The part of the event that matched (a command, a path, a host). */
   subject?: string;
+  /** The match would not hold if this path did not exist yet. */
+  unlessAbsent?: string;
 }
 
 /** The engine's answer for one event. */
@@ -84,4 +91,9 @@ export interface Decision {
   reason: string;
   /** Every rule that matched, deciding one first. */
   matches: Match[];
+  /**
+   * A deny that depends only on whether these paths exist: a caller that can look may decide again with the
+   * missing ones in the event's `absent` (`cp .env.example .env` when there is no `.env` yet).
+   */
+  ask?: string[];
 }

@@ -166,6 +166,9 @@ class Walker {
       const s = item.background ? cloneState(state) : state;
       const itemStep: Step = item.background ? { via: step.via, async: true, stdinFrom: step.stdinFrom } : step;
       for (const pipeline of [item.node.first, ...item.node.rest.map((r) => r.pipeline)]) this.pipeline(pipeline, s, itemStep);
+      // From here on `$!` is the job just started: its value is the job spec that names it, so a signal to it is known
+      // to reach only this shell's own job.
+      if (item.background) state.vars.set('!', '%%');
     }
   }
 

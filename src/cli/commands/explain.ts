@@ -15,11 +15,13 @@ function describeEffect(e: Effect): string {
     case 'move':
       return `move ${e.target.path}${e.to ? ` to ${e.to.path}` : ''}`;
     case 'write':
-      return `write ${e.target.path}`;
+      return `write ${e.target.path}${e.copyOf ? ` (a copy of ${e.copyOf.path})` : ''}${e.fresh ? ' (new file)' : ''}`;
+    case 'create':
+      return `create ${e.target.path}`;
     case 'chmod':
       return `chmod ${e.mode} ${e.target.path}${e.recursive ? ' (recursive)' : ''}`;
     case 'signal':
-      return `send SIG${e.signal}`;
+      return `send SIG${e.signal}${e.ownJobs ? " to the line's own jobs" : ''}`;
     case 'git':
       return `git ${e.op}`;
     case 'disk':

@@ -2,7 +2,9 @@ import { existsSync, readSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { AGENTS, answer, toolCall, type Action, type AgentName } from '../../adapters/agent-protocols.js';
 import { shouldRecord } from '../../adapters/audit-level.js';
+import { decideCommand } from '../../adapters/path-facts.js';
 import { findProjectDir, firewallPaths, requireDist } from '../../config/locate.js';
+import { howToAllow } from '../../config/next-step.js';
 import { loadPolicy } from '../../config/policy-cache.js';
 import type { LoadedPolicy } from '../../config/policy-types.js';
 import { Engine } from '../../engine/engine.js';
@@ -96,7 +98,7 @@ export async function runHook(agentName: string): Promise<number> {
     const toRecord: { action: Action; decision: Decision }[] = [];
     for (const action of call.actions) {
       const event = eventFor(action, cwd);
-      const decision: Decision = event ? engine.decide(event) : { verdict: 'allow', rule: 'default/allow', reason: `${action.kind} of ${call.tool} is not judged`, matches: [] };
+      const decision: Decision = event ? (event.type === 'command' ? decideCommand(engine, event) : engine.decide(event)) : { verdict: 'allow', rule: 'default/allow', reason: `${action.kind} of ${call.tool} is not judged`, matches: [] };
       if (shouldRecord(loaded.logging, decision.verdict)) toRecord.push({ action, decision });
       const rank = { allow: 0, warn: 1, deny: 2 };
       if (!worst || rank[decision.verdict] > rank[worst.decision.verdict]) worst = { decision, action };
@@ -111,7 +113,8 @@ export async function runHook(agentName: string): Promise<number> {
     }
     if (!worst || worst.decision.verdict === 'allow') return emit(agent, 'allow', note ? `agentfirewall: ${note.trim()}` : '');
     const d = worst.decision;
-    return emit(agent, d.verdict, `agentfirewall: ${d.verdict === 'deny' ? 'denied' : 'warning'} by rule ${d.rule}: ${d.reason}${note}`);
+    const next = howToAllow(d);
+    return emit(agent, d.verdict, `agentfirewall: ${d.verdict === 'deny' ? 'denied' : 'warning'} by rule ${d.rule}: ${d.reason}${note}${next ? `\nagentfirewall: ${next}` : ''}`);
   } catch (error) {
     // Fail closed unless the config says otherwise: never crash, never stray bytes on stdout.
     const open = loaded?.hooks.fail === 'open';
