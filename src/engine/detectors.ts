@@ -165,8 +165,9 @@ function changes(facts: CommandFacts): PathChange[] {
   }));
 }
 
-/** Does a chmod mode give group or others read or write access? (644, 0640, go+r, a=rw, +r; not 600, u+x, go-rwx) */
+/** Does a chmod mode give group or others read or write access? (644, 0640, go+r, a=rw, +r; not 600, u+x, go-rwx) An unknown one may. */
 export function opensAccess(mode: string): boolean {
+  if (mode === '') return true;
   if (/^[0-7]{1,4}$/.test(mode)) {
     const digits = mode.padStart(3, '0').slice(-2);
     return [...digits].some((d) => (Number.parseInt(d, 8) & 6) !== 0);

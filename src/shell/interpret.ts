@@ -590,6 +590,11 @@ class Walker {
       const c = this.derived([lit('tee'), { ...lit(w.path), glob: false }], state, step, label);
       if (c) c.api = w.api;
     }
+    for (const m of effects.chmods) {
+      // A mode that cannot be read is passed on as unknown, which the rules take for one that may open the file up.
+      const c = this.derived([lit('chmod'), m.mode ? lit(m.mode) : { text: '', dynamic: true, glob: false }, { ...lit(m.path), glob: false }], state, step, label);
+      if (c) c.api = m.api;
+    }
     if (effects.forkLoop) {
       const c = this.derived([lit(program)], state, step, label);
       if (c) {
