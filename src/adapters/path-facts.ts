@@ -2,7 +2,11 @@ import { lstatSync } from 'node:fs';
 import type { Engine } from '../engine/engine.js';
 import type { Decision, FirewallEvent } from '../engine/types.js';
 
-/** Does nothing exist at this path (not even a dangling symlink)? Anything unclear counts as existing. */
+/** The paths at which nothing exists (not even a dangling symlink); anything unclear counts as existing. */
+export function missingPaths(paths: readonly string[]): string[] {
+  return paths.filter(missing);
+}
+
 function missing(path: string): boolean {
   try {
     lstatSync(path);
@@ -19,6 +23,6 @@ function missing(path: string): boolean {
 export function decideCommand(engine: Engine, event: Extract<FirewallEvent, { type: 'command' }>): Decision {
   const first = engine.decide(event);
   if (!first.ask?.length || event.absent) return first;
-  const absent = first.ask.filter(missing);
+  const absent = missingPaths(first.ask);
   return absent.length ? engine.decide({ ...event, absent }) : first;
 }
