@@ -90,7 +90,7 @@ describe('SIGKILL of the shell\'s own jobs', () => {
     expect(command(engine, line).verdict).toBe('allow');
   });
 
-  it.each(['kill -9 $!', 'kill -9 $! 1', 'kill -9 %1 4242', '(sleep 9 &); kill -9 $!', 'sleep 9 & pkill -9 sleep', 'sleep 9 & kill -9 -$!', 'kill -9 "$(cat app.pid)"'])('denies `%s`', (line) => {
+  it.each(['kill -9 $!', 'kill -9 $! 1', 'kill -9 %1 4242', '(sleep 9 &); kill -9 $!', 'sleep 9 & pkill -9 sleep', 'sleep 9 & kill -9 -$!', 'kill -9 "$(cat app.pid)"', 'sleep 1 & kill -9 $!1', 'sleep 1 & kill -9 "${!}0"', 'sleep 1 & kill -9 $(( $! + 1 ))'])('denies `%s`', (line) => {
     expect(command(engine, line)).toMatchObject({ verdict: 'deny', rule: 'proc/kill-9' });
   });
 });

@@ -94,7 +94,8 @@ const SIGKILL = /^(-)?(sig)?(kill|9)$/i;
  * value `%%` once the line has started a job in the background) or the pids `jobs -p` prints.
  */
 function isOwnJob(field: Field): boolean {
-  if (!field.dynamic) return /^%./.test(field.text);
+  // Only a well-formed spec: `$!` glued to more text (`$!1`, `${!}0`) would be another pid in the real shell.
+  if (!field.dynamic) return /^%(%|\+|-|\d+|\??[A-Za-z_][\w.-]*)$/.test(field.text);
   return field.text === '' && field.producers !== undefined && field.producers.length > 0 && field.producers.every((p) => p === 'jobs');
 }
 
