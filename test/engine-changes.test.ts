@@ -75,6 +75,14 @@ describe('copies of secrets files: nothing destroyed is nothing denied', () => {
     expect(withFacts(engine, 'cp .env.example .env; cp .env.example .env', [`${PROJECT}/.env`]).verdict).toBe('deny');
   });
 
+  it('a new file seen after the fact (the watcher) that is a copy of an env file passes, told so', () => {
+    const create = (copyOf?: string) => engine.decide({ type: 'file', operation: 'create', path: `${PROJECT}/.env`, home: HOME, copyOf });
+    expect(create().verdict).toBe('deny');
+    expect(create(`${PROJECT}/.env.example`).verdict).toBe('allow');
+    expect(create(`${PROJECT}/notes.txt`).verdict).toBe('deny');
+    expect(engine.decide({ type: 'file', operation: 'write', path: `${PROJECT}/.env`, home: HOME, copyOf: `${PROJECT}/.env.example` }).verdict).toBe('deny');
+  });
+
   it('a copy that never replaces a file needs no facts', () => {
     expect(command(engine, 'cp -n .env.example .env').verdict).toBe('allow');
   });

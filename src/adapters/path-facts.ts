@@ -1,4 +1,5 @@
-import { lstatSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type { Engine } from '../engine/engine.js';
 import type { Decision, FirewallEvent } from '../engine/types.js';
 
@@ -25,4 +26,27 @@ export function decideCommand(engine: Engine, event: Extract<FirewallEvent, { ty
   if (!first.ask?.length || event.absent) return first;
   const absent = missingPaths(first.ask);
   return absent.length ? engine.decide({ ...event, absent }) : first;
+}
+
+/**
+ * A file next to `path` with the same bytes, among the names that seed env files (`.env.example`, `env.sample`):
+ * a new `.env` that is one of them was copied from a template, which destroys nothing.
+ */
+export function envTemplateCopied(path: string): string | undefined {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+    const dir = dirname(path);
+    for (const name of readdirSync(dir)) {
+      if (name === basename(path) || !/(^|\.)env(\.|$)/i.test(name)) continue;
+      try {
+        if (readFileSync(join(dir, name)).equals(bytes)) return join(dir, name);
+      } catch {
+        // a directory or unreadable: not a template
+      }
+    }
+  } catch {
+    return undefined;
+  }
+  return undefined;
 }

@@ -11,6 +11,7 @@ import type { Engine } from '../engine/engine.js';
 import type { Decision, FileOperation } from '../engine/types.js';
 import { openAuditLog, type AuditLog } from './audit-log.js';
 import { attribute, listProcesses, stopTree } from './processes.js';
+import { envTemplateCopied } from './path-facts.js';
 
 /** What the watcher reports about itself (also written to `.agentfirewall/run/watcher.json` for `status`). */
 export interface WatcherState {
@@ -247,7 +248,12 @@ export function startWatcher(options: WatcherOptions): Watcher {
     if (rel === 'config.yaml' || rel.startsWith(`rules${sep}`)) scheduleReload();
     // A protected file whose bytes are those of its private copy did not change (the watcher's own restore, first of all).
     if ((operation === 'create' || operation === 'write') && sameAsCopy(path)) return;
-    const decision = engine.decide({ type: 'file', operation, path, home });
+    let decision = engine.decide({ type: 'file', operation, path, home });
+    // A new file that is a copy of an env template next to it (`cp .env.example .env`) destroyed nothing.
+    if (decision.verdict === 'deny' && operation === 'create') {
+      const copyOf = envTemplateCopied(path);
+      if (copyOf) decision = engine.decide({ type: 'file', operation, path, home, copyOf });
+    }
     if (decision.verdict === 'allow') return;
     queue = queue.then(() => enforce(path, operation, decision)).catch((error) => say(`internal error: ${(error as Error).stack}`));
   };

@@ -28,11 +28,16 @@ export interface PathChange {
 
 const WHAT: Record<PathChange['kind'], string> = { delete: 'deletes', move: 'moves', write: 'writes', create: 'creates', chmod: 'opens the permissions of' };
 
-/** The change a file event makes (`check-file`, agent file tools, the watcher). A chmod of unknown mode may open the file up. */
-export function fileEventChange(operation: string, path: string): PathChange | null {
+/**
+ * The change a file event makes (`check-file`, agent file tools, the watcher). A chmod of unknown mode may open
+ * the file up. `copyOf`: the caller found a new file's bytes equal to this file's.
+ */
+export function fileEventChange(operation: string, path: string, copyOf?: string): PathChange | null {
   const kind = operation === 'move_outside_sandbox' ? 'move' : operation;
   if (kind !== 'delete' && kind !== 'move' && kind !== 'write' && kind !== 'create' && kind !== 'chmod') return null;
-  return { kind, target: { path, glob: false, dot: false }, what: WHAT[kind] };
+  const change: PathChange = { kind, target: { path, glob: false, dot: false }, what: WHAT[kind] };
+  if (kind === 'create' && copyOf) Object.assign(change, { copyOf: { path: copyOf, glob: false, dot: false }, replacesNothing: true });
+  return change;
 }
 
 /** Where the command runs, for judging paths. */
@@ -325,7 +330,7 @@ export const DETECTORS: readonly Detector[] = [
       const t = change.target;
       if (!isEnvFile(t)) return null;
       // A new copy of an env file (`cp .env.example .env`, `cp .env .env.backup`) destroys and discloses nothing.
-      const copiesEnv = change.kind === 'write' && !t.glob && change.copyOf !== undefined && !change.copyOf.glob && isEnvFile(change.copyOf, true);
+      const copiesEnv = (change.kind === 'write' || change.kind === 'create') && !t.glob && change.copyOf !== undefined && !change.copyOf.glob && isEnvFile(change.copyOf, true);
       if (copiesEnv && change.replacesNothing) return null;
       return { reason: `${change.what} a secrets file (${t.path})`, unlessAbsent: copiesEnv ? t.path : undefined };
     },

@@ -188,7 +188,7 @@ export class Engine {
   /** Path rules with a detector (secrets, ~/.ssh, startup files) judge a file event as they judge a command's change. */
   private pathRuleMatches(event: Extract<FirewallEvent, { type: 'file' }>): Match[] {
     const matches: Match[] = [];
-    const change = fileEventChange(event.operation, normalizePath(event.path));
+    const change = fileEventChange(event.operation, normalizePath(event.path), event.copyOf);
     if (!change) return matches;
     const ctx = { projectDir: this.policy.projectDir, home: normalizePath(event.home) };
     for (const rule of this.detecting) {

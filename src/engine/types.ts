@@ -68,7 +68,14 @@ export type FirewallEvent =
        */
       absent?: string[];
     }
-  | { type: 'file'; operation: FileOperation; path: string; home: string }
+  | {
+      type: 'file';
+      operation: FileOperation;
+      path: string;
+      home: string;
+      /** For a `create` seen after the fact (the watcher): the file it is a byte-for-byte copy of, if the caller found one. */
+      copyOf?: string;
+    }
   | { type: 'network'; host: string; port?: number };
 
 /** One rule that matched an event. */
