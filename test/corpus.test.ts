@@ -31,6 +31,8 @@ function layout(): { home: string; project: string } {
   const project = join(home, 'project');
   for (const dir of ['.git', 'src', 'dist', 'node_modules']) mkdirSync(join(project, dir), { recursive: true });
   writeFileSync(join(project, '.env'), 'SECRET=1\n');
+  // Rows that overwrite a secrets file presume it is there: a copy onto a missing one only creates it.
+  writeFileSync(join(project, '.env.local'), 'SECRET=2\n');
   const r = cli(['init'], { cwd: project, home });
   if (r.status !== 0) throw new Error(r.stderr);
   return { home, project };

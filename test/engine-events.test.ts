@@ -23,7 +23,12 @@ describe('file operations (standard preset)', () => {
     ['chmod', `${PROJECT}/.agentfirewall`, 'deny', 'fs/self-protect'],
     ['write', `${PROJECT}/src/index.ts`, 'allow', 'default/allow'],
     ['delete', `${PROJECT}/dist/app.js`, 'allow', 'default/allow'],
-    ['chmod', `${PROJECT}/.env`, 'allow', 'default/allow'], // chmod is not in standard's deny_operations
+    ['chmod', `${PROJECT}/.env`, 'deny', 'secrets/env-file'], // not in standard's deny_operations, but it may open the secret up
+    ['create', `${PROJECT}/.env.local`, 'deny', 'secrets/env-file'], // creating a secrets file changes it as much as writing it
+    ['create', `${HOME}/.ssh/authorized_keys`, 'deny', 'secrets/ssh-dir'],
+    ['create', `${HOME}/.zshrc`, 'deny', 'tamper/rc-files'],
+    ['create', `${PROJECT}/src/new.ts`, 'allow', 'default/allow'],
+    ['create', `${PROJECT}/.environment`, 'allow', 'default/allow'],
     ['read' as FileOperation, `${PROJECT}/.env`, 'allow', 'default/allow'],
     ['write', `${PROJECT}/envelope.json`, 'allow', 'default/allow'],
     ['write', `${PROJECT}/.environment`, 'allow', 'default/allow'],

@@ -5,11 +5,13 @@ import { join } from 'node:path';
 import { createEngine } from '../config/glob.js';
 import { firewallPaths } from '../config/locate.js';
 import { loadFallbackPolicy, loadPolicyFromYaml } from '../config/load.js';
+import { howToAllow } from '../config/next-step.js';
 import { policySources } from '../config/policy-cache.js';
 import type { LoadedPolicy } from '../config/policy-types.js';
 import type { Engine } from '../engine/engine.js';
 import { openAuditLog, type AuditLog } from './audit-log.js';
 import { breakerNotice } from './breaker-notice.js';
+import { decideCommand } from './path-facts.js';
 
 /**
  * The resident checker: one process per project that answers the shell guards over 127.0.0.1, so a check
@@ -72,7 +74,7 @@ export async function startCheckerServer(projectDir: string, home: string, onErr
     const command = rest.join('\x1f').replace(/\x1e/g, '\n');
     const [source = 'shell', ...options] = flags.split(',');
     const { engine, audit } = policy();
-    const decision = engine.decide({
+    const decision = decideCommand(engine, {
       type: 'command', command, cwd, home, interactive: options.includes('interactive'), fragment: options.includes('fragment'),
     });
     if (decision.rule === 'parse/incomplete') return 'incomplete';
@@ -83,7 +85,8 @@ export async function startCheckerServer(projectDir: string, home: string, onErr
     }
     if (decision.verdict === 'allow') return 'allow';
     const notice = breakerNotice(firewallPaths(projectDir).dir);
-    return `${decision.verdict} [${decision.rule}] ${decision.reason.replace(/\s+/g, ' ')}${notice ? ` (${notice})` : ''}`;
+    const next = howToAllow(decision);
+    return `${decision.verdict} [${decision.rule}] ${decision.reason.replace(/\s+/g, ' ')}${notice ? ` (${notice})` : ''}${next ? `; ${next}` : ''}`;
   };
 
   const server: Server = createServer((socket: Socket) => {

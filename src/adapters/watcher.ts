@@ -15,6 +15,7 @@ import { isOwnerProcess, judgeOwned, OWNED_TREES, ownedTreeOf, type Change, type
 import { attribute, listProcesses, stopTree, type ProcessInfo } from './processes.js';
 import { ensureProjectStateDir, watcherStateFile } from './state-dir.js';
 import { openVault } from './vault.js';
+import { envTemplateCopied } from './path-facts.js';
 
 /** What the watcher reports about itself (also written to its state file for `status`). */
 export interface WatcherState {
@@ -304,7 +305,12 @@ export function startWatcher(options: WatcherOptions): Watcher {
       if (now !== undefined) inodes.set(path, now);
       replaced = event === 'change' && before !== undefined && now !== undefined && now !== before;
     }
-    const decision = engine.decide({ type: 'file', operation, path, home });
+    let decision = engine.decide({ type: 'file', operation, path, home });
+    // A new file that is a copy of an env template next to it (`cp .env.example .env`) destroyed nothing.
+    if (decision.verdict === 'deny' && operation === 'create') {
+      const copyOf = envTemplateCopied(path);
+      if (copyOf) decision = engine.decide({ type: 'file', operation, path, home, copyOf });
+    }
     if (decision.verdict === 'allow') return;
     let owned: { tree: OwnedTree; processes: Promise<ProcessInfo[]> } | undefined;
     if (inTree) {

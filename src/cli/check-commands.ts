@@ -2,9 +2,11 @@ import { realpathSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { shouldRecord } from '../adapters/audit-level.js';
 import { breakerNotice } from '../adapters/breaker-notice.js';
+import { decideCommand } from '../adapters/path-facts.js';
 import { firewallPaths, requireDist } from '../config/locate.js';
 import { loadPolicy } from '../config/policy-cache.js';
 import type { LoadedPolicy } from '../config/policy-types.js';
+import { howToAllow } from '../config/next-step.js';
 import { formatIssue } from '../config/validate.js';
 import { Engine } from '../engine/engine.js';
 import type { GlobMatcherFactory } from '../engine/path-globs.js';
@@ -102,6 +104,8 @@ async function report(
     const style = await styleFor(2);
     const rule = decision.verdict === 'allow' ? '' : ` [${decision.rule}]`;
     say(`${verdictLabel(decision.verdict, style)}${rule} ${target}${decision.verdict === 'allow' ? '' : `: ${decision.reason}`}`);
+    const next = howToAllow(decision);
+    if (next) say(style.dim(next));
   }
   // A disarmed watcher must be heard where the user looks: with every deny and warn.
   const notice = decision.verdict === 'allow' ? '' : breakerNotice(firewallPaths(loaded.policy.projectDir).dir);
@@ -138,7 +142,7 @@ export async function runCheck(command: string, options: CheckOptions): Promise<
   const event = commandEvent(command, cwd);
   if (options.interactive) event.interactive = true;
   if (options.fragment) event.fragment = true;
-  const decision = new Engine(loaded.policy, { glob: lazyGlob }).decide(event);
+  const decision = decideCommand(new Engine(loaded.policy, { glob: lazyGlob }), event);
   if (options.fragment && decision.rule === 'parse/incomplete') return EXIT.incomplete;
   return report(loaded, 'command', command, decision, options, cwd);
 }

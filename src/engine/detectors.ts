@@ -7,8 +7,37 @@ import { effectsOf, type Effect, type Target } from './effects.js';
 export interface CommandFacts {
   command: ExecutedCommand;
   effects: Effect[];
-  /** Memo of `treeRemovals` and `touched`, computed once per command. */
-  memo?: { removals?: Target[]; touched?: { target: Target; what: string }[] };
+  /** Memo of `treeRemovals` and `changes`, computed once per command. */
+  memo?: { removals?: Target[]; changes?: PathChange[] };
+}
+
+/**
+ * One change a command or a file event makes to a path: its contents, its existence, its name or who may read
+ * it. Every path rule (secrets, ~/.ssh, startup files, .git) judges these, whichever tool or layer made them.
+ */
+export interface PathChange {
+  kind: 'delete' | 'move' | 'write' | 'create' | 'chmod';
+  target: Target;
+  /** For messages: `deletes`, `writes`, `creates` ... */
+  what: string;
+  /** A write that makes the target a copy of this file. */
+  copyOf?: Target;
+  /** The write cannot replace what was there: the target was new, or the tool never overwrites (`cp -n`). */
+  replacesNothing?: boolean;
+}
+
+const WHAT: Record<PathChange['kind'], string> = { delete: 'deletes', move: 'moves', write: 'writes', create: 'creates', chmod: 'opens the permissions of' };
+
+/**
+ * The change a file event makes (`check-file`, agent file tools, the watcher). A chmod of unknown mode may open
+ * the file up. `copyOf`: the caller found a new file's bytes equal to this file's.
+ */
+export function fileEventChange(operation: string, path: string, copyOf?: string): PathChange | null {
+  const kind = operation === 'move_outside_sandbox' ? 'move' : operation;
+  if (kind !== 'delete' && kind !== 'move' && kind !== 'write' && kind !== 'create' && kind !== 'chmod') return null;
+  const change: PathChange = { kind, target: { path, glob: false, dot: false }, what: WHAT[kind] };
+  if (kind === 'create' && copyOf) Object.assign(change, { copyOf: { path: copyOf, glob: false, dot: false }, replacesNothing: true });
+  return change;
 }
 
 /** Where the command runs, for judging paths. */
@@ -25,6 +54,14 @@ export interface DetectorContext {
 export interface Finding {
   reason: string;
   subject: string;
+  /** The finding does not hold when this path does not exist yet (the caller may look and decide again). */
+  unlessAbsent?: string;
+}
+
+/** What a path rule says about one change: why it is refused, and whether the path being new would excuse it. */
+export interface PathVerdict {
+  reason: string;
+  unlessAbsent?: string;
 }
 
 /** A built-in semantic matcher, named in rules as `detect: <name>`. */
@@ -34,6 +71,8 @@ export interface Detector {
   /** The effect kinds it looks at; a command without any of them is skipped. Absent: every command. */
   kinds?: readonly Effect['kind'][];
   find(facts: CommandFacts, ctx: DetectorContext): Finding[];
+  /** Path rules only: judge one change, made by a command or reported as a file event. */
+  judge?(change: PathChange, ctx: DetectorContext): PathVerdict | null;
 }
 
 const SYSTEM_DIRS = ['/bin', '/boot', '/dev', '/etc', '/lib', '/lib32', '/lib64', '/libx32', '/media', '/mnt', '/opt', '/proc', '/run', '/sbin', '/snap', '/srv', '/sys', '/usr', '/var'];
@@ -120,14 +159,28 @@ function treeRemovals(facts: CommandFacts): Target[] {
   return (memo.removals ??= facts.effects.flatMap((e) => ((e.kind === 'delete' && e.recursive) || e.kind === 'move' ? [e.target] : [])));
 }
 
-/** Anything that removes or changes a path: delete, move, write, chmod. */
-function touched(facts: CommandFacts): { target: Target; what: string }[] {
+/** Every change the command makes to paths; a chmod counts when it lets group or others read or write. */
+function changes(facts: CommandFacts): PathChange[] {
   const memo = (facts.memo ??= {});
-  return (memo.touched ??= facts.effects.flatMap((e) => {
-    if (e.kind === 'delete' || e.kind === 'move') return [{ target: e.target, what: e.kind === 'move' ? 'moves' : 'deletes' }];
-    if (e.kind === 'write') return [{ target: e.target, what: 'writes' }];
+  return (memo.changes ??= facts.effects.flatMap((e): PathChange[] => {
+    if (e.kind === 'write') return [{ kind: 'write', target: e.target, what: e.fresh ? WHAT.create : WHAT.write, copyOf: e.copyOf, replacesNothing: e.fresh === true || e.noClobber === true }];
+    if (e.kind === 'delete' || e.kind === 'move' || e.kind === 'create') return [{ kind: e.kind, target: e.target, what: WHAT[e.kind] }];
+    if (e.kind === 'chmod' && opensAccess(e.mode)) return [{ kind: 'chmod', target: e.target, what: WHAT.chmod }];
     return [];
   }));
+}
+
+/** Does a chmod mode give group or others read or write access? (644, 0640, go+r, a=rw, +r; not 600, u+x, go-rwx) An unknown one may. */
+export function opensAccess(mode: string): boolean {
+  if (mode === '') return true;
+  if (/^[0-7]{1,4}$/.test(mode)) {
+    const digits = mode.padStart(3, '0').slice(-2);
+    return [...digits].some((d) => (Number.parseInt(d, 8) & 6) !== 0);
+  }
+  return mode.split(',').some((clause) => {
+    const m = /^([ugoa]*)([-+=])([rwxXst]*)$/.exec(clause);
+    return m !== null && m[2] !== '-' && (m[1] === '' || /[goa]/.test(m[1])) && /[rw]/.test(m[3]);
+  });
 }
 
 const subjectOf = (facts: CommandFacts) => facts.command.argv.map((f) => f.text).join(' ') || facts.command.assignments.map((f) => f.text).join(' ');
@@ -177,6 +230,39 @@ function codeRunner(c: ExecutedCommand): 'stdin' | 'argument' | null {
   return null;
 }
 
+/** Is the target `.env` or `.env.*` (a glob aimed at them too)? With `source`, also the templates that seed one (`env.example`, `example.env`). */
+function isEnvFile(t: Target, source = false): boolean {
+  const base = basename(t.path);
+  if (source && /(^|\.)env(\.|$)/i.test(base)) return true;
+  if (!t.glob) return /^\.env(\..+)?$/.test(base);
+  const dir = t.path.slice(0, t.path.length - base.length);
+  // A bare `*` (even one that matches hidden names) is judged by rm-project/rm-home; here the glob must aim at dotfiles or env.
+  const aimed = base.startsWith('.') || base.includes('env');
+  return (aimed && ['.env', '.env.local', '.env.production'].some((n) => names(t, `${dir}${n}`))) || /\.env(\.[^/]*)?$/.test(t.path);
+}
+
+/** A detector for a path rule: commands' changes and (unless `fileEvents: false`) file events are judged by one function. */
+function pathRule(spec: {
+  name: string;
+  description: string;
+  changes: readonly PathChange['kind'][];
+  fileEvents?: false;
+  judge(change: PathChange, ctx: DetectorContext): PathVerdict | null;
+}): Detector {
+  const judge = (change: PathChange, ctx: DetectorContext) => (spec.changes.includes(change.kind) ? spec.judge(change, ctx) : null);
+  return {
+    name: spec.name,
+    description: spec.description,
+    kinds: ['delete', 'move', 'write', 'create', 'chmod'],
+    find: (facts, ctx) =>
+      changes(facts).flatMap((c) => {
+        const v = judge(c, ctx);
+        return v ? [{ ...finding(facts, v.reason), unlessAbsent: v.unlessAbsent }] : [];
+      }),
+    judge: spec.fileEvents === false ? undefined : judge,
+  };
+}
+
 /** The built-in detectors, by name. Rules use them with `detect: <name>`. */
 export const DETECTORS: readonly Detector[] = [
   {
@@ -224,53 +310,50 @@ export const DETECTORS: readonly Detector[] = [
       });
     },
   },
-  {
+  pathRule({
     name: 'git-dir',
-    kinds: ['delete', 'move', 'write'],
+    changes: ['delete', 'move', 'write'],
+    fileEvents: false,
     description: 'deleting, moving or overwriting anything in .git (also through a glob that includes it)',
-    find: (facts, ctx) =>
-      touched(facts).flatMap(({ target: t, what }) => {
-        const inGit = t.glob
-          ? (ctx.projectDir !== null && (names(t, `${ctx.projectDir}/.git`) || names(t, `${ctx.projectDir}/.git/HEAD`))) || /(^|\/)\.git(\/|$)/.test(t.path)
-          : t.path.split('/').includes('.git');
-        return inGit ? [finding(facts, `${what} repository metadata in .git (${t.path})`)] : [];
-      }),
-  },
-  {
+    judge: ({ target: t, what }, ctx) => {
+      const inGit = t.glob
+        ? (ctx.projectDir !== null && (names(t, `${ctx.projectDir}/.git`) || names(t, `${ctx.projectDir}/.git/HEAD`))) || /(^|\/)\.git(\/|$)/.test(t.path)
+        : t.path.split('/').includes('.git');
+      return inGit ? { reason: `${what} repository metadata in .git (${t.path})` } : null;
+    },
+  }),
+  pathRule({
     name: 'env-file',
-    kinds: ['delete', 'move', 'write'],
-    description: 'writing, truncating, linking over, moving or deleting .env or .env.* at any depth',
-    find: (facts) =>
-      touched(facts).flatMap(({ target: t, what }) => {
-        const base = basename(t.path);
-        const dir = t.path.slice(0, t.path.length - base.length);
-        // A bare `*` (even one that matches hidden names) is judged by rm-project/rm-home; here the glob must aim at dotfiles or env.
-        const aimed = base.startsWith('.') || base.includes('env');
-        const hit = t.glob ? (aimed && ['.env', '.env.local', '.env.production'].some((n) => names(t, `${dir}${n}`))) || /\.env(\.[^/]*)?$/.test(t.path) : /^\.env(\..+)?$/.test(base);
-        return hit ? [finding(facts, `${what} a secrets file (${t.path})`)] : [];
-      }),
-  },
-  {
+    changes: ['delete', 'move', 'write', 'create', 'chmod'],
+    description: 'creating, writing, truncating, linking over, moving, deleting or opening up .env or .env.* at any depth',
+    judge: (change) => {
+      const t = change.target;
+      if (!isEnvFile(t)) return null;
+      // A new copy of an env file (`cp .env.example .env`, `cp .env .env.backup`) destroys and discloses nothing.
+      const copiesEnv = (change.kind === 'write' || change.kind === 'create') && !t.glob && change.copyOf !== undefined && !change.copyOf.glob && isEnvFile(change.copyOf, true);
+      if (copiesEnv && change.replacesNothing) return null;
+      return { reason: `${change.what} a secrets file (${t.path})`, unlessAbsent: copiesEnv ? t.path : undefined };
+    },
+  }),
+  pathRule({
     name: 'ssh-dir',
-    kinds: ['delete', 'move', 'write'],
-    description: 'writing, moving or deleting anything in ~/.ssh',
-    find: (facts, ctx) =>
-      touched(facts).flatMap(({ target: t, what }) => {
-        const dirs = [`${ctx.home}/.ssh`];
-        const hit = dirs.some((d) => (t.glob ? names(t, d) || names(t, `${d}/id_ed25519`) || names(t, `${d}/authorized_keys`) : isWithin(t.path, d))) || /^\/(home\/[^/]+|root)\/\.ssh(\/|$)/.test(t.path);
-        return hit ? [finding(facts, `${what} SSH keys or config (${t.path})`)] : [];
-      }),
-  },
-  {
+    changes: ['delete', 'move', 'write', 'create', 'chmod'],
+    description: 'creating, writing, moving, deleting or opening up anything in ~/.ssh',
+    judge: ({ target: t, what }, ctx) => {
+      const d = `${ctx.home}/.ssh`;
+      const hit = (t.glob ? names(t, d) || names(t, `${d}/id_ed25519`) || names(t, `${d}/authorized_keys`) : isWithin(t.path, d)) || /^\/(home\/[^/]+|root)\/\.ssh(\/|$)/.test(t.path);
+      return hit ? { reason: `${what} SSH keys or config (${t.path})` } : null;
+    },
+  }),
+  pathRule({
     name: 'rc-files',
-    kinds: ['delete', 'move', 'write'],
-    description: "writing or deleting the shell's startup files (where the shell guards are installed)",
-    find: (facts, ctx) =>
-      touched(facts).flatMap(({ target: t, what }) => {
-        const hit = RC_FILES.some((f) => names(t, `${ctx.home}/${f}`)) || /^\/etc\/(bash\.bashrc|profile|zsh\/.*)$/.test(t.path);
-        return hit ? [finding(facts, `${what} a shell startup file (${t.path})`)] : [];
-      }),
-  },
+    changes: ['delete', 'move', 'write', 'create'],
+    description: "creating, writing or deleting the shell's startup files (where the shell guards are installed)",
+    judge: ({ target: t, what }, ctx) => {
+      const hit = RC_FILES.some((f) => names(t, `${ctx.home}/${f}`)) || /^\/etc\/(bash\.bashrc|profile|zsh\/.*)$/.test(t.path);
+      return hit ? { reason: `${what} a shell startup file (${t.path})` } : null;
+    },
+  }),
   {
     name: 'push-force',
     kinds: ['git'],
@@ -306,7 +389,8 @@ export const DETECTORS: readonly Detector[] = [
     name: 'sigkill',
     kinds: ['signal'],
     description: 'sending SIGKILL (kill -9, -KILL, -s KILL, pkill/killall -9)',
-    find: (facts) => facts.effects.filter((e) => e.kind === 'signal').map(() => finding(facts, 'SIGKILL gives a process no chance to clean up')),
+    // A job the line's own shell started is its own business: SIGKILL of it harms nobody else.
+    find: (facts) => facts.effects.filter((e) => e.kind === 'signal' && !e.ownJobs).map(() => finding(facts, 'SIGKILL gives a process no chance to clean up')),
   },
   {
     name: 'fork-bomb',

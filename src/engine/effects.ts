@@ -18,9 +18,22 @@ export interface Target {
 export type Effect =
   | { kind: 'delete'; target: Target; recursive: boolean; how: string }
   | { kind: 'move'; target: Target; to?: Target; how: string }
-  | { kind: 'write'; target: Target; how: string }
+  | {
+      kind: 'write';
+      target: Target;
+      how: string;
+      /** The file written becomes a copy of this one (`cp SRC DEST`). */
+      copyOf?: Target;
+      /** It never replaces an existing file (`cp -n`, `--update=none`). */
+      noClobber?: boolean;
+      /** Set by the engine: the target did not exist before the line (the caller said so) and nothing earlier on the line wrote it. */
+      fresh?: boolean;
+    }
+  /** Creating a file, or only touching its times when it exists (`touch`). */
+  | { kind: 'create'; target: Target; how: string }
   | { kind: 'chmod'; target: Target; mode: string; recursive: boolean; how: string }
-  | { kind: 'signal'; signal: string; how: string }
+  /** `ownJobs`: every process it signals is a job of the shell running the line (`%1`, `$!` after `&`, `$(jobs -p)`). */
+  | { kind: 'signal'; signal: string; how: string; ownJobs?: boolean }
   | { kind: 'git'; op: 'push-force' | 'reset-hard' | 'clean-force'; how: string }
   | { kind: 'disk'; device: string; how: string }
   | { kind: 'tamper'; how: string };
@@ -75,6 +88,16 @@ function hasLong(options: string[], names: string[], known?: string[]): boolean 
 }
 
 const SIGKILL = /^(-)?(sig)?(kill|9)$/i;
+
+/**
+ * A job of the shell that runs the line: a job spec (`%1`, `%%`, `%+`, `%name`; the interpreter gives `$!` the
+ * value `%%` once the line has started a job in the background) or the pids `jobs -p` prints.
+ */
+function isOwnJob(field: Field): boolean {
+  // Only a well-formed spec: `$!` glued to more text (`$!1`, `${!}0`) would be another pid in the real shell.
+  if (!field.dynamic) return /^%(%|\+|-|\d+|\??[A-Za-z_][\w.-]*)$/.test(field.text);
+  return field.text === '' && field.producers !== undefined && field.producers.length > 0 && field.producers.every((p) => p === 'jobs');
+}
 
 /** Every effect of one executed command. */
 export function effectsOf(command: ExecutedCommand): Effect[] {
@@ -151,9 +174,12 @@ export function effectsOf(command: ExecutedCommand): Effect[] {
       } else if (operands.length >= 2 || (name === 'ln' && operands.length === 1)) {
         const dest = operands[operands.length - 1];
         const sources = operands.slice(0, -1);
+        // cp of one file makes the destination a copy of it; -n and --update=none never replace an existing one.
+        const copyOf = name === 'cp' && sources.length === 1 ? target(sources[0], cwd) ?? undefined : undefined;
+        const noClobber = name === 'cp' && (hasShort(options, 'n') || options.some((o) => /^--(no-clobber|update=none(-fail)?)$/.test(o)));
         if (name === 'ln' && operands.length === 1) push(lit(operands[0].text.split('/').pop() ?? ''), (t) => ({ kind: 'write', target: t, how }));
         else {
-          push(dest, (t) => ({ kind: 'write', target: t, how }));
+          push(dest, (t) => ({ kind: 'write', target: t, how, copyOf, noClobber }));
           // Into a directory: the file lands under it.
           if (dest.text.endsWith('/') || /^(\.|\.\.|~)$/.test(dest.text) || sources.length > 1) for (const s of sources) push(lit(`${dest.text.replace(/\/$/, '')}/${s.text.replace(/\/$/, '').split('/').pop()}`), (t) => ({ kind: 'write', target: t, how }));
         }
@@ -180,6 +206,10 @@ export function effectsOf(command: ExecutedCommand): Effect[] {
     }
     case 'tee': {
       for (const f of operandsOf(args).operands) push(f, (t) => (NOT_A_FILE.test(t.path) ? null : isBlockDevice(t.path) ? { kind: 'disk', device: t.path, how } : { kind: 'write', target: t, how }));
+      break;
+    }
+    case 'touch': {
+      for (const f of operandsOf(args, 'dtr', ['date', 'reference']).operands) push(f, (t) => ({ kind: 'create', target: t, how }));
       break;
     }
     case 'truncate': {
@@ -277,7 +307,8 @@ export function effectsOf(command: ExecutedCommand): Effect[] {
         // A signal with nothing to send it to only prints usage.
         const next = a === '-s' || a === '-n' || a === '--signal' ? i + 2 : i + 1;
         if (signal && SIGKILL.test(signal) && texts.length > next) {
-          effects.push({ kind: 'signal', signal: 'KILL', how });
+          const receivers = args.slice(next).filter((f, j) => !(f.text === '--' && j === 0));
+          effects.push({ kind: 'signal', signal: 'KILL', how, ownJobs: name === 'kill' && receivers.length > 0 && receivers.every(isOwnJob) });
           break;
         }
         if (a === '--') break;

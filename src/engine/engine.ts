@@ -2,7 +2,7 @@ import { interpret, type Interpretation } from '../shell/interpret.js';
 import { parse } from '../shell/parse.js';
 import { isWithin, normalizePath } from '../shell/paths.js';
 import { BUILTIN_RULES } from './builtin-rules.js';
-import { detector, downloadedFiles, factsOf, type CommandFacts, type Detector } from './detectors.js';
+import { detector, downloadedFiles, factsOf, fileEventChange, type CommandFacts, type Detector } from './detectors.js';
 import type { Effect } from './effects.js';
 import { compileCommandPattern, type CommandPattern } from './command-pattern.js';
 import { compileHostPattern, normalizeHost, type HostPattern } from './hosts.js';
@@ -86,7 +86,7 @@ export class Engine {
   decide(event: FirewallEvent): Decision {
     if (event.type === 'command') return this.analyzeCommand(event).decision;
     if (this.policy.mode === 'off') return offDecision();
-    const matches = event.type === 'file' ? this.fileMatches(event) : this.networkMatches(event);
+    const matches = event.type === 'file' ? [...this.fileMatches(event), ...this.pathRuleMatches(event)] : this.networkMatches(event);
     return this.finish(matches);
   }
 
@@ -110,6 +110,7 @@ export class Engine {
       this.add(matches, 'parse/unparseable', 'the command line is too deeply nested or too long to check', event.command);
     }
     const facts = factsOf(interpretation.commands);
+    markFreshWrites(facts, event.absent);
     const downloads = downloadedFiles(facts);
     for (const fact of facts) {
       const { command } = fact;
@@ -156,26 +157,45 @@ export class Engine {
     for (const rule of this.detecting) {
       const kinds = rule.detector!.kinds;
       if (kinds && (present === '' || !kinds.some((k) => present.includes(k)))) continue;
-      for (const f of rule.detector!.find(fact, ctx)) this.addRule(matches, rule.def, f.reason, f.subject, true);
+      for (const f of rule.detector!.find(fact, ctx)) this.addRule(matches, rule.def, f.reason, f.subject, true, f.unlessAbsent);
     }
   }
 
   /** The file operations a command performs, judged like `check-file` would judge them. */
   private fileEffects(matches: Match[], effects: Effect[], home: string, interactive: boolean): void {
     for (const e of effects) {
-      if (e.kind !== 'delete' && e.kind !== 'move' && e.kind !== 'write' && e.kind !== 'chmod') continue;
+      if (e.kind !== 'delete' && e.kind !== 'move' && e.kind !== 'write' && e.kind !== 'chmod' && e.kind !== 'create') continue;
       if (e.target.glob) continue; // globs are judged by the detectors, which know what they expand to
       const { root, allowEscape } = this.policy.sandbox;
       const path = e.target.path;
+      // A write that cannot replace anything (the path did not exist, or `cp -n`) creates, as a file tool's write of a new file does.
+      const creates = e.kind === 'write' && (e.fresh === true || e.noClobber === true);
       const operation: FileOperation =
-        e.kind === 'move' ? (e.to && !isWithin(e.to.path, root) ? 'move_outside_sandbox' : 'delete') : e.kind === 'chmod' ? 'chmod' : e.kind;
+        e.kind === 'move' ? (e.to && !isWithin(e.to.path, root) ? 'move_outside_sandbox' : 'delete') : creates ? 'create' : e.kind;
       // A person at an interactive shell may edit the firewall's own configuration.
       if (interactive && isFirewallDir(path, this.policy.projectDir)) continue;
-      for (const m of this.fileMatches({ type: 'file', operation, path, home })) {
+      const found = this.fileMatches({ type: 'file', operation, path, home });
+      // What a write of an existing file matches and creating it would not, is excused when the file turns out to be new.
+      const asCreate = operation === 'write' && found.length ? this.fileMatches({ type: 'file', operation: 'create', path, home }) : undefined;
+      for (const m of found) {
         if (m.rule === 'fs/sandbox-escape' && allowEscape) continue;
+        if (asCreate && !asCreate.some((c) => c.rule === m.rule)) m.unlessAbsent = path;
         if (!matches.some((x) => x.rule === m.rule && x.subject === m.subject)) matches.push(m);
       }
     }
+  }
+
+  /** Path rules with a detector (secrets, ~/.ssh, startup files) judge a file event as they judge a command's change. */
+  private pathRuleMatches(event: Extract<FirewallEvent, { type: 'file' }>): Match[] {
+    const matches: Match[] = [];
+    const change = fileEventChange(event.operation, normalizePath(event.path), event.copyOf);
+    if (!change) return matches;
+    const ctx = { projectDir: this.policy.projectDir, home: normalizePath(event.home) };
+    for (const rule of this.detecting) {
+      const v = rule.detector!.judge?.(change, ctx);
+      if (v) this.addRule(matches, rule.def, v.reason, change.target.path, true);
+    }
+    return matches;
   }
 
   private fileMatches(event: Extract<FirewallEvent, { type: 'file' }>): Match[] {
@@ -231,12 +251,17 @@ export class Engine {
     matches.push({ rule: id, action, reason: reason || DEFAULT_REASON[id] || id, subject });
   }
 
-  private addRule(matches: Match[], def: RuleDefinition, how: string, subject: string, detected = false): void {
+  private addRule(matches: Match[], def: RuleDefinition, how: string, subject: string, detected = false, unlessAbsent?: string): void {
     const action = this.actionOf(def.id, def.action);
     if (action === 'off') return;
-    if (matches.some((m) => m.rule === def.id && m.subject === subject)) return;
+    const same = matches.find((m) => m.rule === def.id && m.subject === subject);
+    if (same) {
+      // One command can match a rule twice (`cp .env.example .env && rm .env`): excused only if every match is.
+      if (!unlessAbsent) delete same.unlessAbsent;
+      return;
+    }
     const reason = detected ? def.reason ?? how : def.reason ? `${def.reason} (${how})` : how;
-    matches.push({ rule: def.id, action, reason, subject });
+    matches.push(unlessAbsent ? { rule: def.id, action, reason, subject, unlessAbsent } : { rule: def.id, action, reason, subject });
   }
 
   /** Turn matches into one decision: deny beats warn beats allow; audit mode downgrades deny. */
@@ -250,7 +275,25 @@ export class Engine {
       for (const m of ordered) m.action = 'warn';
       return { verdict: 'warn', rule: first.rule, reason: `[AUDIT] ${first.reason}${suffix}`, matches: ordered };
     }
-    return { verdict: denied ? 'deny' : 'warn', rule: first.rule, reason: `${first.reason}${suffix}`, matches: ordered };
+    const decision: Decision = { verdict: denied ? 'deny' : 'warn', rule: first.rule, reason: `${first.reason}${suffix}`, matches: ordered };
+    // Worth a look only when every deny would be lifted by paths that turn out not to exist.
+    const denies = ordered.filter((m) => m.action === 'deny');
+    if (denied && denies.every((m) => m.unlessAbsent)) decision.ask = [...new Set(denies.map((m) => m.unlessAbsent!))];
+    return decision;
+  }
+}
+
+/** Mark writes of paths the caller found missing, unless something earlier on the line wrote them first. */
+function markFreshWrites(facts: CommandFacts[], absent: readonly string[] | undefined): void {
+  const missing = new Set(absent ?? []);
+  for (const { effects } of facts) {
+    for (const e of effects) {
+      if (e.kind !== 'write' && e.kind !== 'create' && e.kind !== 'move') continue;
+      const path = e.target.path;
+      if (e.kind === 'write' && !e.target.glob && missing.has(path)) e.fresh = true;
+      missing.delete(path);
+      if (e.kind === 'move' && e.to) missing.delete(e.to.path);
+    }
   }
 }
 

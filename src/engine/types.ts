@@ -62,8 +62,20 @@ export type FirewallEvent =
       interactive?: boolean;
       /** One line of possibly more (an interactive shell's continuation lines): incomplete input is not an error. */
       fragment?: boolean;
+      /**
+       * Paths the caller looked at and found missing (the engine asks through `Decision.ask`). Any other path
+       * is taken to exist: without this, a copy onto a protected file is judged as replacing it.
+       */
+      absent?: string[];
     }
-  | { type: 'file'; operation: FileOperation; path: string; home: string }
+  | {
+      type: 'file';
+      operation: FileOperation;
+      path: string;
+      home: string;
+      /** For a `create` seen after the fact (the watcher): the file it is a byte-for-byte copy of, if the caller found one. */
+      copyOf?: string;
+    }
   | { type: 'network'; host: string; port?: number };
 
 /** One rule that matched an event. */
@@ -73,6 +85,8 @@ export interface Match {
   reason: string;
   /** The part of the event that matched (a command, a path, a host). */
   subject?: string;
+  /** The match would not hold if this path did not exist yet. */
+  unlessAbsent?: string;
 }
 
 /** The engine's answer for one event. */
@@ -84,4 +98,9 @@ export interface Decision {
   reason: string;
   /** Every rule that matched, deciding one first. */
   matches: Match[];
+  /**
+   * A deny that depends only on whether these paths exist: a caller that can look may decide again with the
+   * missing ones in the event's `absent` (`cp .env.example .env` when there is no `.env` yet).
+   */
+  ask?: string[];
 }

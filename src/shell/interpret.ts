@@ -166,6 +166,9 @@ class Walker {
       const s = item.background ? cloneState(state) : state;
       const itemStep: Step = item.background ? { via: step.via, async: true, stdinFrom: step.stdinFrom } : step;
       for (const pipeline of [item.node.first, ...item.node.rest.map((r) => r.pipeline)]) this.pipeline(pipeline, s, itemStep);
+      // From here on `$!` is the job just started: its value is the job spec that names it, so a signal to it is known
+      // to reach only this shell's own job.
+      if (item.background) state.vars.set('!', '%%');
     }
   }
 
@@ -586,6 +589,11 @@ class Walker {
     for (const w of effects.writes) {
       const c = this.derived([lit('tee'), { ...lit(w.path), glob: false }], state, step, label);
       if (c) c.api = w.api;
+    }
+    for (const m of effects.chmods) {
+      // A mode that cannot be read is passed on as unknown, which the rules take for one that may open the file up.
+      const c = this.derived([lit('chmod'), m.mode ? lit(m.mode) : { text: '', dynamic: true, glob: false }, { ...lit(m.path), glob: false }], state, step, label);
+      if (c) c.api = m.api;
     }
     if (effects.forkLoop) {
       const c = this.derived([lit(program)], state, step, label);

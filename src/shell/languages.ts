@@ -15,6 +15,8 @@ export interface CodeEffects {
   argvs: string[][];
   deletes: { path: string; recursive: boolean; api: string }[];
   writes: { path: string; api: string }[];
+  /** Permission changes, the mode in octal digits (empty when it cannot be read). */
+  chmods: { path: string; mode: string; api: string }[];
   /** An unbounded loop that forks. */
   forkLoop: boolean;
 }
@@ -322,7 +324,7 @@ const WRITE_APIS: Record<Language, string[]> = {
 
 /** Read what a piece of interpreter code does. */
 export function analyzeCode(lang: Language, code: string, ctx: CodeContext): CodeEffects {
-  const effects: CodeEffects = { shellLines: [], argvs: [], deletes: [], writes: [], forkLoop: false };
+  const effects: CodeEffects = { shellLines: [], argvs: [], deletes: [], writes: [], chmods: [], forkLoop: false };
   const del = DELETE_APIS[lang];
   for (const call of calls(code, del.names, del.parenless)) {
     // `list.remove(x)` and `str.replace` style false friends only matter when the argument is a path we can read.
@@ -383,8 +385,28 @@ export function analyzeCode(lang: Language, code: string, ctx: CodeContext): Cod
     if (moves && from !== undefined) effects.deletes.push({ path: from, recursive: true, api: call.name });
     if (to !== undefined) effects.writes.push({ path: to, api: call.name });
   }
+  // chmod(path, mode) in Python, Node and PHP; chmod(mode, path...) in Ruby and Perl.
+  for (const call of calls(code, ['chmod', 'chmodSync', 'lchmod'], lang === 'perl' || lang === 'ruby')) {
+    if (call.args.length < 2) continue;
+    const modeFirst = lang === 'perl' || lang === 'ruby';
+    const mode = octalMode(call.args[modeFirst ? 0 : 1]);
+    for (const arg of modeFirst ? call.args.slice(1) : call.args.slice(0, 1)) {
+      const path = pathExpression(arg, ctx);
+      if (path !== undefined) effects.chmods.push({ path, mode, api: call.name });
+    }
+  }
   effects.forkLoop = forkLoop(lang, code);
   return effects;
+}
+
+/** A mode argument as octal digits: 0o644, 0644, '644', 420; empty when it is not a literal. */
+function octalMode(expr: string): string {
+  const t = expr.trim();
+  const text = stringLiteral(t);
+  if (text !== undefined) return /^[0-7]{3,4}$/.test(text) ? text : '';
+  const octal = /^0[oO]?([0-7]{3,4})$/.exec(t);
+  if (octal) return octal[1];
+  return /^[1-9]\d*$/.test(t) ? Number(t).toString(8) : '';
 }
 
 /** `Path('x').write_text(...)`: the path is the receiver, not an argument. */

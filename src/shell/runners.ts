@@ -64,24 +64,35 @@ export function planFind(args: string[], resolve: (p: string) => string): FindPl
   let maxdepth: number | undefined;
   let mindepth = 0;
   let regex = false;
+  // A negated test narrows the matches but never names them: `! -name '.*'` only leaves hidden names out.
+  let negated = false;
+  let hiddenExcluded = false;
   for (let j = 0; j < branch.length; j++) {
     const t = branch[j];
     const v = branch[j + 1];
-    if (t === '-name' || t === '-iname' || t === '-lname') name = v;
+    const not: boolean = negated;
+    negated = (t === '!' || t === '-not') && !not;
+    if (not) {
+      if ((t === '-name' || t === '-iname') && v !== undefined && /^\.\?*\*$/.test(v)) hiddenExcluded = true;
+    } else if (t === '-name' || t === '-iname' || t === '-lname') name = v;
     else if (t === '-path' || t === '-ipath' || t === '-wholename' || t === '-iwholename') path = v;
     else if (t === '-regex' || t === '-iregex') regex = true;
     else if (t === '-maxdepth') maxdepth = Number(v);
     else if (t === '-mindepth') mindepth = Number(v);
     if (FIND_VALUE_TESTS.has(t)) j++;
   }
+  // Only one level down are hidden entries left out entirely: deeper, find still walks into `.git` and matches what is inside.
+  const dot = !(hiddenExcluded && maxdepth === 1);
   const targets = roots.map((r) => {
     const root = resolve(r).replace(/\/$/, '') || '/';
     const base = root === '/' ? '' : root;
+    // find names the root as written: `find . ! -name '.*'` leaves `.` itself out, `find /x ! -name '.*'` does not.
+    const rootExcluded = hiddenExcluded && (r.replace(/\/+$/, '').split('/').pop() ?? '').startsWith('.');
     if (path !== undefined) return { glob: resolve(path.replace(/^\.\//, `${r.replace(/\/$/, '')}/`)), dot: true };
     if (name !== undefined) return { glob: maxdepth === 1 ? `${base}/${name}` : `${base}/**/${name}`, dot: true };
-    if (regex) return { glob: `${base}/**`, dot: true };
+    if (regex) return { glob: `${base}/**`, dot };
     if (maxdepth === 0) return { glob: root, dot: true };
-    if (mindepth >= 1) return { glob: maxdepth === 1 ? `${base}/*` : `${base}/**`, dot: true };
+    if (mindepth >= 1 || rootExcluded) return { glob: maxdepth === 1 ? `${base}/*` : `${base}/**`, dot };
     // No filter: the root itself and everything below it.
     return { glob: root, dot: true };
   });

@@ -1,4 +1,6 @@
+import { missingPaths } from '../../adapters/path-facts.js';
 import { createEngine } from '../../config/glob.js';
+import { howToAllow } from '../../config/next-step.js';
 import type { CommandAnalysis } from '../../engine/engine.js';
 import type { Effect } from '../../engine/effects.js';
 import type { Field } from '../../shell/expand.js';
@@ -15,11 +17,13 @@ function describeEffect(e: Effect): string {
     case 'move':
       return `move ${e.target.path}${e.to ? ` to ${e.to.path}` : ''}`;
     case 'write':
-      return `write ${e.target.path}`;
+      return `write ${e.target.path}${e.copyOf ? ` (a copy of ${e.copyOf.path})` : ''}${e.fresh ? ' (new file)' : ''}`;
+    case 'create':
+      return `create ${e.target.path}`;
     case 'chmod':
       return `chmod ${e.mode} ${e.target.path}${e.recursive ? ' (recursive)' : ''}`;
     case 'signal':
-      return `send SIG${e.signal}`;
+      return `send SIG${e.signal}${e.ownJobs ? " to the line's own jobs" : ''}`;
     case 'git':
       return `git ${e.op}`;
     case 'disk':
@@ -56,7 +60,11 @@ export async function runExplain(line: string, options: CheckOptions): Promise<n
   const loaded = await policyFor(options.cwd ?? process.cwd());
   if (typeof loaded === 'number') return loaded;
   const event = commandEvent(line, options.cwd);
-  const analysis = createEngine(loaded.policy).analyzeCommand(event);
+  const engine = createEngine(loaded.policy);
+  let analysis = engine.analyzeCommand(event);
+  // As check does: a denial that hangs on whether paths exist is decided again once they are looked at.
+  const absent = analysis.decision.ask ? missingPaths(analysis.decision.ask) : [];
+  if (absent.length) analysis = engine.analyzeCommand({ ...event, absent });
   const data = analysisJson(line, analysis);
   if (options.json) {
     print(JSON.stringify(data));
@@ -86,7 +94,10 @@ export async function runExplain(line: string, options: CheckOptions): Promise<n
     out.push('', 'matched:');
     for (const m of d.matches) out.push(`  ${verdictLabel(m.action, style)} ${m.rule}: ${m.reason}${m.subject ? style.dim(` [${m.subject}]`) : ''}`);
   }
+  if (absent.length) out.push('', `looked at ${absent.join(', ')}: not there yet`);
   out.push('', `decision  ${verdictLabel(d.verdict, style)} ${d.rule}: ${d.reason}`);
+  const next = howToAllow(d);
+  if (next) out.push(`          ${next}`);
   print(out.join('\n'));
   return d.verdict === 'deny' ? EXIT.denied : EXIT.ok;
 }

@@ -4,7 +4,9 @@ import { AGENTS, answer, callerOf, toolCall, type Action, type AgentName } from 
 import { commandPaths, ourCommandsIn, settingsFile } from '../../adapters/agent-settings.js';
 import { shouldRecord } from '../../adapters/audit-level.js';
 import { breakerNotice } from '../../adapters/breaker-notice.js';
+import { decideCommand } from '../../adapters/path-facts.js';
 import { findProjectDir, firewallPaths, requireDist } from '../../config/locate.js';
+import { howToAllow } from '../../config/next-step.js';
 import { loadPolicy } from '../../config/policy-cache.js';
 import type { LoadedPolicy } from '../../config/policy-types.js';
 import { Engine } from '../../engine/engine.js';
@@ -108,7 +110,7 @@ export async function runHook(agentName: string): Promise<number> {
     const toRecord: { action: Action; decision: Decision }[] = [];
     for (const action of call.actions) {
       const event = eventFor(action, cwd);
-      const decision: Decision = event ? engine.decide(event) : { verdict: 'allow', rule: 'default/allow', reason: `${action.kind} of ${call.tool} is not judged`, matches: [] };
+      const decision: Decision = event ? (event.type === 'command' ? decideCommand(engine, event) : engine.decide(event)) : { verdict: 'allow', rule: 'default/allow', reason: `${action.kind} of ${call.tool} is not judged`, matches: [] };
       if (shouldRecord(loaded.logging, decision.verdict)) toRecord.push({ action, decision });
       const rank = { allow: 0, warn: 1, deny: 2 };
       if (!worst || rank[decision.verdict] > rank[worst.decision.verdict]) worst = { decision, action };
@@ -124,7 +126,8 @@ export async function runHook(agentName: string): Promise<number> {
     if (!worst || worst.decision.verdict === 'allow') return emit(agent, 'allow', note ? `agentfirewall: ${note.trim()}` : '');
     const d = worst.decision;
     const notice = breakerNotice(firewallPaths(projectDir).dir);
-    return emit(agent, d.verdict, `agentfirewall: ${d.verdict === 'deny' ? 'denied' : 'warning'} by rule ${d.rule}: ${d.reason}${note}${notice ? ` (${notice})` : ''}`);
+    const next = howToAllow(d);
+    return emit(agent, d.verdict, `agentfirewall: ${d.verdict === 'deny' ? 'denied' : 'warning'} by rule ${d.rule}: ${d.reason}${note}${notice ? ` (${notice})` : ''}${next ? `\nagentfirewall: ${next}` : ''}`);
   } catch (error) {
     // Fail closed unless the config says otherwise: never crash, never stray bytes on stdout.
     const open = loaded?.hooks.fail === 'open';
