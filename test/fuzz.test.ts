@@ -6,7 +6,7 @@ import { command, engineFrom } from './policy-helpers.js';
 
 // Every line gets a decision: no exception, no runaway time (catastrophic regex backtracking, unbounded
 // recursion). Random text from shell-significant characters, and corpus lines mutated character by character.
-const corpus = readFileSync(join(import.meta.dirname, '..', '..', 'shared', 'corpus', 'commands.tsv'), 'utf8')
+const corpus = readFileSync(join(import.meta.dirname, 'fixtures', 'corpus.tsv'), 'utf8')
   .trim()
   .split('\n')
   .slice(1)
