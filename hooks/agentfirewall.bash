@@ -5,9 +5,8 @@
 # line, in the emacs, vi-insert and vi-command keymaps. A denied line is not run: it stays on the screen (dimmed)
 # above the reason, the prompt comes back empty, and the line is kept in history for editing. Continuation lines
 # are checked together with the lines before them; a refusal drops the whole unfinished construct.
-# Layer 2, only while the project's resident checker runs (`agentfirewall serve`): a DEBUG trap that checks
-# each simple command the shell runs at the top level (without functrace it does not reach into functions and
-# sourced files; the Enter guard has seen the whole line by then).
+# Layer 2, only while the project's resident checker runs (`agentfirewall serve`): a DEBUG trap, with functrace,
+# that checks each simple command, which also reaches functions and sourced files.
 [[ $- == *i* ]] || return 0
 
 # Inside a protected project? A walk up from $PWD in the shell itself; sets __af_root.
@@ -84,7 +83,7 @@ __af_accept() {
       if (( rc == 0 )); then __af_pending=; else __af_pending=$text; fi
       ;;
     *)
-      if [[ -n $__af_pending ]]; then __af_echo_refused "$PS2" "$line"; else __af_echo_refused "$PS1" "$line"; fi
+      if [[ -n $__af_pending ]]; then __af_echo_refused "${PS2-}" "$line"; else __af_echo_refused "${PS1-}" "$line"; fi
       printf '%s\n' "$msg" >&2
       history -s -- "$line"
       READLINE_LINE=
@@ -132,9 +131,14 @@ __af_reset() {
   __af_pending=
   __af_prev=
   if __af_in_project && [[ -r $__af_root/.agentfirewall/run/checker ]]; then
-    if [[ -z $__af_trap ]]; then trap '__af_debug' DEBUG; __af_trap=1; fi
+    if [[ -z $__af_trap ]]; then
+      trap '__af_debug' DEBUG
+      # functrace: the trap also runs inside functions, sourced files and $( ), where a line hides what it runs.
+      if [[ -o functrace ]]; then __af_trap=1; else set -o functrace; __af_trap=2; fi
+    fi
   elif [[ -n $__af_trap ]]; then
     trap - DEBUG
+    [[ $__af_trap == 2 ]] && set +o functrace
     __af_trap=
   fi
 }

@@ -543,14 +543,18 @@ describe('the resident checker', SLOW, () => {
     });
   });
 
-  it("interactive bash: the user's EXIT trap runs at exit and is not refused", async () => {
+  it("interactive bash: the backstop reaches into sourced files and drops the rest of the line; the user's EXIT trap runs", async () => {
     const { home, project } = guardedHome();
+    seed(project);
     await withServer(project, home, () => {
-      const r = interactiveBash(home, project, "trap 'touch tr' EXIT\necho hi > hi.txt\n");
-      expect(r.stderr).not.toMatch(/DENY|deny/);
-      expect(existsSync(join(project, 'hi.txt'))).toBe(true);
-      expect(existsSync(join(project, 'tr'))).toBe(true);
+      const r = interactiveBash(home, project, "trap 'touch tr' EXIT\nsource ./evil.sh; touch after\nf(){ echo hi > hi.txt; }; f\n");
+      expect(r.stderr).toMatch(/^agentfirewall: DENY \[secrets\/env-file\] rm -f \.env: /m);
+      expect(r.stderr.match(/DENY/g)).toHaveLength(1);
     });
+    expect(secretIntact(project)).toBe(true);
+    expect(existsSync(join(project, 'second'))).toBe(false);
+    expect(existsSync(join(project, 'after'))).toBe(false);
+    for (const f of ['first', 'hi.txt', 'tr']) expect(existsSync(join(project, f)), f).toBe(true);
   });
 
   it.skipIf(!hasTmux)('interactive zsh: the backstop drops the rest of the line, and user traps run', async () => {
