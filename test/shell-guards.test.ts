@@ -12,7 +12,7 @@ import { BIN, cli, tempDir, tempProject } from './helpers.js';
 // (a prompt on the screen, a file, an exit) with a generous limit: the machine may be busy.
 
 /** Every test here starts real shells and node processes; none may fail for being slow. */
-const SLOW = { timeout: 120_000 };
+const SLOW = { timeout: 300_000 };
 
 /** Poll until `probe` returns something truthy; fail with `what` after `ms`. */
 async function waitFor<T>(probe: () => T | undefined | null | false, what: string, ms = 60_000): Promise<T> {
