@@ -481,7 +481,10 @@ describe('the resident checker', SLOW, () => {
     ['allow', "trap 'touch usr1' USR1; kill -USR1 $$; touch after"],
     ['allow', "trap 'cd ..; cd - >/dev/null; touch h' USR1; kill -USR1 $$; touch after"],
     ['allow', 'source ./settrap.sh; touch after'],
-    ['deny', "trap 'echo x' ERR; touch a"],
+    ['allow', "trap 'echo x' ERR; touch a"],
+    ['allow', "set -E; trap 'touch failed' ERR; f(){ false; }; f; touch after"],
+    ['deny', "trap 'touch r' RETURN; touch a"],
+    ['deny', "trap 'rm -f .env' ERR; false"],
     ['deny', "trap 'rm -f .env' EXIT; touch a"],
     ['deny', 'f(){ rm -f .env; }; trap f EXIT; touch a'],
     ['deny', "trap 'trap - DEBUG' EXIT; touch a"],
@@ -494,6 +497,7 @@ describe('the resident checker', SLOW, () => {
     ['allow', "f(){ trap 'touch ftr' EXIT; touch inf; }; f; touch after"],
     ['deny', 'TRAPEXIT(){ rm -f .env; }; touch a'],
     ['deny', 'TRAPDEBUG(){ :; }; touch a'],
+    ['allow', 'TRAPZERR(){ touch zerr; }; false; touch after'],
   ];
 
   it.each([
@@ -563,6 +567,7 @@ describe('the resident checker', SLOW, () => {
     await withServer(project, home, async () => {
       const term = await terminal(project, baseEnv(home, { ZDOTDIR: zdotdir }), ['zsh', '-i']);
       try {
+        await term.type('TRAPZERR(){ touch zerr }');
         await term.type('source ./evil.sh; touch after');
         await term.type('TRAPUSR1(){ touch u }; kill -USR1 $$');
         await term.type("f(){ trap 'touch ftr' EXIT; touch inf }; f");
