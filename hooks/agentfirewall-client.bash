@@ -1,5 +1,6 @@
 # agentfirewall: the bash client of the resident checker (`agentfirewall serve`), shared by the interactive
 # guard and the BASH_ENV guard. Needs $__af_root, the project directory (the one holding .agentfirewall/).
+
 # A verdict of the resident checker (`deny [rule] reason`) in the words `agentfirewall check` uses.
 __af_say() {
   local verdict=${1%% *} rest=${1#* }

@@ -319,7 +319,7 @@ describe("agents' shells under shell-env: bash -c, bash -lc and zsh -c", SLOW, (
   });
 });
 
-describe('install-hooks / uninstall-hooks', () => {
+describe('install-hooks / uninstall-hooks', SLOW, () => {
   const body = blockBody('bash');
   it.each([
     ['a file with a final newline', 'export PATH=$PATH:~/bin\nalias ll="ls -l"\n'],
