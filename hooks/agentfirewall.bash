@@ -109,6 +109,8 @@ unset __af_km
 
 # Layer 2: each simple command, through the resident checker only (a process per command would cost ~30 ms).
 __af_debug() {
+  local - rc=0
+  set +x # the user's xtrace shows their commands, not the guard's (`local -` restores it)
   [[ -n ${COMP_LINE-}${READLINE_POINT-} ]] && return 0
   __af_own "${FUNCNAME[1]-}" || __af_own "$BASH_COMMAND" || __af_stale && return 0
   __af_in_project || return 0
@@ -116,8 +118,9 @@ __af_debug() {
   [[ $BASH_COMMAND == 'for '* || $BASH_COMMAND == '(('* ]] && return 0
   # A builtin that writes nothing, with plain words only (no $, quotes, redirections): nothing to ask.
   [[ $BASH_COMMAND =~ ^(:|true|false|echo|printf|test|\[|\[\[|pwd|cd|shift|read|local|let|return|break|continue)([[:space:]][][[:alnum:]_.,:=/+@%^-]*)*$ ]] && return 0
-  __af_resident "$BASH_COMMAND" bash,interactive,fragment # loop headers are pieces: incomplete is fine
-  (( $? == 1 )) || return 0
+  # Loop headers are pieces: incomplete is fine. In a list: the user's set -e must not fire here.
+  __af_resident "$BASH_COMMAND" bash,interactive,fragment || rc=$?
+  (( rc == 1 )) || return 0
   __af_prev=                             # asked again if it comes again
   shopt -q extdebug || shopt -s extdebug # lazily: extdebug set in a startup file switches itself off
   kill -INT $$                           # abort the rest of the line

@@ -93,8 +93,9 @@ TRAPDEBUG() {
   [[ ${funcstack[2]-} == _af_* || -n ${WIDGET-} || -z ${ZSH_DEBUG_CMD-} || $ZSH_DEBUG_CMD == _af_* ]] && return 0
   _af_in_project || return 0
   [[ -r $_af_root/.agentfirewall/run/checker ]] || return 0
-  _af_resident "$ZSH_DEBUG_CMD" zsh,interactive,fragment
-  (( $? == 1 )) || return 0
+  local rc=0
+  _af_resident "$ZSH_DEBUG_CMD" zsh,interactive,fragment || rc=$? # in a list: the user's ERR_EXIT must not fire here
+  (( rc == 1 )) || return 0
   setopt ERR_EXIT # set inside the DEBUG trap: skip this command
   kill -INT $$    # and drop the rest of the line, as the Enter guard would have
   return 0

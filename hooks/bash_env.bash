@@ -42,6 +42,8 @@ if [[ $- != *i* && -n ${BASH_EXECUTION_STRING-} ]]; then
         kill -"$sig" $$
       }
       __af_debug() {
+        local - rc=0
+        set +x # the user's xtrace shows their commands, not the guard's (`local -` restores it)
         # After a refusal only the shell's exit traps run: the user's own, judged when they were set.
         [[ -n $__af_refused ]] && return 0
         __af_own "${FUNCNAME[1]-}" || __af_own "$BASH_COMMAND" || __af_stale && return 0
@@ -50,8 +52,8 @@ if [[ $- != *i* && -n ${BASH_EXECUTION_STRING-} ]]; then
         [[ $BASH_COMMAND == 'for '* || $BASH_COMMAND == '(('* ]] && return 0
         # A builtin that writes nothing, with plain words only (no $, quotes, redirections): nothing to ask.
         [[ $BASH_COMMAND =~ ^(:|true|false|echo|printf|test|\[|\[\[|pwd|cd|shift|read|local|let|return|break|continue)([[:space:]][][[:alnum:]_.,:=/+@%^-]*)*$ ]] && return 0
-        __af_resident "$BASH_COMMAND" bash,fragment
-        (( $? == 1 )) || return 0
+        __af_resident "$BASH_COMMAND" bash,fragment || rc=$? # in a list: the user's set -e must not fire here
+        (( rc == 1 )) || return 0
         __af_refused=1
         (( BASH_SUBSHELL )) && __af_stop # a subshell's exit alone would not stop the shell
         exit 126
