@@ -69,7 +69,8 @@ __af_bind_enter() {
 
 __af_pending= __af_prev= # never taken from the environment
 __af_accept() {
-  local line=$READLINE_LINE text msg rc
+  local - line=$READLINE_LINE text msg rc
+  set +x # the user's xtrace is for their commands
   if [[ -n $__af_nop ]]; then __af_bind_enter accept-line; __af_nop=; fi
   [[ -z ${line//[[:space:]]/} ]] && return 0
   if ! __af_in_project; then __af_pending=; return 0; fi
@@ -131,6 +132,8 @@ __af_debug() {
 # while a resident checker runs for the project (it is left alone when another tool owns the DEBUG trap).
 __af_trap=
 __af_reset() {
+  local -
+  set +x # the user's xtrace is for their commands
   __af_pending=
   __af_prev=
   if __af_in_project && [[ -r $__af_root/.agentfirewall/run/checker ]]; then
