@@ -132,8 +132,6 @@ __af_debug() {
 # while a resident checker runs for the project (it is left alone when another tool owns the DEBUG trap).
 __af_trap=
 __af_reset() {
-  local -
-  set +x # the user's xtrace is for their commands
   __af_pending=
   __af_prev=
   if __af_in_project && [[ -r $__af_root/.agentfirewall/run/checker ]]; then
