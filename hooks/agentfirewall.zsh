@@ -90,7 +90,9 @@ done
 unset _af_km
 
 TRAPDEBUG() {
-  [[ ${funcstack[2]-} == _af_* || -n ${WIDGET-} || -z ${ZSH_DEBUG_CMD-} || $ZSH_DEBUG_CMD == _af_* ]] && return 0
+  # The guard's own functions, by exact name (a user's _af_x is checked).
+  local own='_af_(in_project|resident|say|check|accept_line)'
+  [[ ${funcstack[2]-} == ${~own} || -n ${WIDGET-} || -z ${ZSH_DEBUG_CMD-} || ${ZSH_DEBUG_CMD%% *} == ${~own} ]] && return 0
   _af_in_project || return 0
   [[ -r $_af_root/.agentfirewall/run/checker ]] || return 0
   local rc=0

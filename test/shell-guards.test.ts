@@ -450,13 +450,15 @@ describe('the resident checker', SLOW, () => {
   });
 
   /** What each trap case starts from: a secret, scripts that set traps, and one that deletes the secret. */
-  const SEEDED = ['.env', 'badtrap.sh', 'evil.sh', 'settrap.sh'];
+  const SEEDED = ['.env', 'badtrap.sh', 'evil.sh', 'own.sh', 'settrap.sh'];
   function seed(dir: string): string {
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, '.env'), 'SECRET=1\n');
     writeFileSync(join(dir, 'settrap.sh'), "trap 'touch tr' EXIT\ntouch in\n");
     writeFileSync(join(dir, 'badtrap.sh'), "trap 'rm -f .env' EXIT\ntouch in\n");
     writeFileSync(join(dir, 'evil.sh'), 'touch first\nrm -f .env\ntouch second\n');
+    // Functions named like the guards' own (bash __af_…, zsh _af_…): still checked.
+    writeFileSync(join(dir, 'own.sh'), '__af_x() { rm -f .env; }\n_af_x() { rm -f .env; }\n');
     return dir;
   }
   function outcome(shell: string, dir: string, line: string, env: Record<string, string>) {
@@ -539,6 +541,7 @@ describe('the resident checker', SLOW, () => {
       ["trap 'touch caught' TERM; ( source ./evil.sh ); touch after", (files) => expect(files).toEqual([...SEEDED, 'first'].sort())],
       ["trap '' TERM; ( source ./evil.sh ); touch after", (files) => expect(files).toEqual([...SEEDED, 'first'].sort())],
       ['( ( source ./evil.sh ); touch mid ); touch after', (files) => expect(files).toEqual([...SEEDED, 'first'].sort())],
+      ['source ./own.sh; __af_x; touch after', (files) => expect(files).toEqual(SEEDED)],
     ];
     await withServer(project, home, () => {
       cases.forEach(([line, expectFiles], i) => {
@@ -574,10 +577,11 @@ describe('the resident checker', SLOW, () => {
       const term = await terminal(project, baseEnv(home, { ZDOTDIR: zdotdir }), ['zsh', '-i']);
       try {
         await term.type('TRAPZERR(){ touch zerr }');
+        await term.type('source ./own.sh; _af_x; touch after');
         await term.type('source ./evil.sh; touch after');
         await term.type('TRAPUSR1(){ touch u }; kill -USR1 $$');
         await term.type("f(){ trap 'touch ftr' EXIT; touch inf }; f");
-        expect(term.screen()).toMatch(/^agentfirewall: DENY \[secrets\/env-file\] rm -f \.env: /m);
+        expect(term.screen().match(/^agentfirewall: DENY \[secrets\/env-file\] rm -f \.env: /gm)).toHaveLength(2);
       } finally {
         term.close();
       }
