@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { compilePolicy, createEngine, loadPresetChain } from '../dist/index.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const corpus = join(root, '..', 'shared', 'corpus', 'commands.tsv');
+const corpus = join(root, 'test', 'fixtures', 'corpus.tsv');
 const lines = readFileSync(corpus, 'utf8').trim().split('\n').slice(1).map((l) => l.split('\t')[2]);
 const rounds = Number(process.env.ROUNDS ?? 50);
 

@@ -1,5 +1,12 @@
 # agentfirewall: the bash client of the resident checker (`agentfirewall serve`), shared by the interactive
 # guard and the BASH_ENV guard. Needs $__af_root, the project directory (the one holding .agentfirewall/).
+
+# A verdict of the resident checker (`deny [rule] reason`) in the words `agentfirewall check` uses.
+__af_say() {
+  local verdict=${1%% *} rest=${1#* }
+  printf 'agentfirewall: %s %s %s: %s\n' "${verdict^^}" "${rest%%] *}]" "$2" "${rest#*] }" >&2
+}
+
 # The resident checker over /dev/tcp: 0 allow, 1 deny, 3 incomplete, 4 not reachable.
 __af_resident() {
   local port token fd v
@@ -12,9 +19,24 @@ __af_resident() {
   case $v in
     allow) return 0 ;;
     incomplete) return 3 ;;
-    warn*) printf 'agentfirewall: %s\n' "$v" >&2; return 0 ;;
-    deny*) printf 'agentfirewall: %s\n' "$v" >&2; return 1 ;;
+    warn*) __af_say "$v" "$1"; return 0 ;;
+    deny*) __af_say "$v" "$1"; return 1 ;;
     error*) printf 'agentfirewall: the resident checker refused the request (%s); refusing the command\n' "${v#error }" >&2; return 1 ;;
     *) return 4 ;;
   esac
+}
+
+# The DEBUG trap's own question: does $BASH_COMMAND need asking? Not when it is the text of the previous event:
+# while a trap's handler runs (EXIT, ERR, RETURN, a signal), bash leaves $BASH_COMMAND at the command that was
+# running when the trap fired, already decided (or, in the shell's EXIT trap, at the guard's own trap command);
+# the handler's commands were judged with the line that set the trap. A real repetition is decided alike.
+__af_stale() {
+  [[ $BASH_COMMAND == "${__af_prev-}" || $BASH_COMMAND == "trap '__af_debug' DEBUG" ]] && return 0
+  __af_prev=$BASH_COMMAND
+  return 1
+}
+
+# The guard's own functions, which the DEBUG trap lets run unasked (exact names: a user's __af_x is checked).
+__af_own() {
+  [[ $1 =~ ^__af_(debug|resident|stale|own|stop|in_project|check|accept|reset|echo_refused|bind_enter)$ ]]
 }

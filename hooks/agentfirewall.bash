@@ -2,10 +2,11 @@
 # set AGENTFIREWALL_NODE and AGENTFIREWALL_CLI to absolute paths first.
 #
 # Layer 1, a readline Enter guard: Enter (C-m, C-j) runs __af_accept through `bind -x` before bash parses the
-# line, in the emacs, vi-insert and vi-command keymaps. A denied line is cleared (nothing of it runs) and kept
-# in history for editing. Continuation lines are checked together with the lines before them.
-# Layer 2, only while the project's resident checker runs (`agentfirewall serve`): a DEBUG trap that checks
-# each simple command, which also reaches functions and sourced files.
+# line, in the emacs, vi-insert and vi-command keymaps. A denied line is not run: it stays on the screen (dimmed)
+# above the reason, the prompt comes back empty, and the line is kept in history for editing. Continuation lines
+# are checked together with the lines before them; a refusal drops the whole unfinished construct.
+# Layer 2, only while the project's resident checker runs (`agentfirewall serve`): a DEBUG trap, with functrace,
+# that checks each simple command, which also reaches functions and sourced files.
 [[ $- == *i* ]] || return 0
 
 # Inside a protected project? A walk up from $PWD in the shell itself; sets __af_root.
@@ -42,23 +43,61 @@ __af_check() {
   esac
 }
 
-__af_pending=
+# A refused line stays on the screen, dimmed where the terminal allows, under the prompt it was typed at.
+__af_echo_refused() {
+  local ps=$1
+  if (( BASH_VERSINFO[0] > 4 || (BASH_VERSINFO[0] == 4 && BASH_VERSINFO[1] >= 4) )); then
+    eval 'ps=${ps@P}'
+    ps=${ps//[$'\001\002']/} # readline's invisible-text markers
+  else
+    ps=
+  fi
+  if [[ -t 2 && -z ${NO_COLOR+x} && ${TERM:-dumb} != dumb ]]; then
+    printf '\r\e[K%s\e[2m%s\e[22m\n' "$ps" "$2" >&2
+  else
+    printf '%s%s\n' "$ps" "$2" >&2
+  fi
+}
+
+# Enter runs __af_accept, then whatever \C-x\C-b is bound to: accept-line, or nothing after a refusal (the
+# refused line is not run, and readline redraws the same prompt, empty, instead of printing a new one).
+__af_nop=
+__af_bind_enter() {
+  local km
+  for km in emacs vi-insert vi-command; do bind -m "$km" "\"\\C-x\\C-b\": $1"; done
+}
+
+__af_pending= __af_prev= # never taken from the environment
 __af_accept() {
-  local line=$READLINE_LINE text
+  local - line=$READLINE_LINE text msg rc
+  set +x # the user's xtrace is for their commands
+  if [[ -n $__af_nop ]]; then __af_bind_enter accept-line; __af_nop=; fi
   [[ -z ${line//[[:space:]]/} ]] && return 0
   if ! __af_in_project; then __af_pending=; return 0; fi
   if [[ -n $__af_pending ]]; then text=$__af_pending$'\n'$line; else text=$line; fi
-  __af_check "$text" bash,interactive,fragment
-  case $? in
-    0) __af_pending= ;;
-    3) __af_pending=$text ;;
+  # The message is held back so that the refused line can be shown above it.
+  msg=$(__af_check "$text" bash,interactive,fragment 2>&1)
+  rc=$?
+  case $rc in
+    0|3)
+      [[ -n $msg ]] && printf '%s\n' "$msg" >&2
+      if (( rc == 0 )); then __af_pending=; else __af_pending=$text; fi
+      ;;
     *)
+      if [[ -n $__af_pending ]]; then __af_echo_refused "${PS2-}" "$line"; else __af_echo_refused "${PS1-}" "$line"; fi
+      printf '%s\n' "$msg" >&2
       history -s -- "$line"
       READLINE_LINE=
       READLINE_POINT=0
+      __af_bind_enter redraw-current-line
+      __af_nop=1
+      text=$__af_pending
       __af_pending=
+      # The earlier lines of an unfinished construct are already with the parser: an interrupt drops them.
+      [[ -n $text ]] && kill -INT $$
       ;;
   esac
+  return 0
 }
 
 for __af_km in emacs vi-insert vi-command; do
@@ -71,14 +110,19 @@ unset __af_km
 
 # Layer 2: each simple command, through the resident checker only (a process per command would cost ~30 ms).
 __af_debug() {
-  [[ -n ${COMP_LINE-}${READLINE_POINT-} || ${FUNCNAME[1]-} == __af_* || $BASH_COMMAND == __af_* ]] && return 0
+  local - rc=0
+  set +x # the user's xtrace shows their commands, not the guard's (`local -` restores it)
+  [[ -n ${COMP_LINE-}${READLINE_POINT-} ]] && return 0
+  __af_own "${FUNCNAME[1]-}" || __af_own "$BASH_COMMAND" || __af_stale && return 0
   __af_in_project || return 0
   # A loop header fires on every iteration; what it expands runs (and is checked) as commands of its own.
   [[ $BASH_COMMAND == 'for '* || $BASH_COMMAND == '(('* ]] && return 0
   # A builtin that writes nothing, with plain words only (no $, quotes, redirections): nothing to ask.
   [[ $BASH_COMMAND =~ ^(:|true|false|echo|printf|test|\[|\[\[|pwd|cd|shift|read|local|let|return|break|continue)([[:space:]][][[:alnum:]_.,:=/+@%^-]*)*$ ]] && return 0
-  __af_resident "$BASH_COMMAND" bash,interactive,fragment # loop headers are pieces: incomplete is fine
-  (( $? == 1 )) || return 0
+  # Loop headers are pieces: incomplete is fine. In a list: the user's set -e must not fire here.
+  __af_resident "$BASH_COMMAND" bash,interactive,fragment || rc=$?
+  (( rc == 1 )) || return 0
+  __af_prev=                             # asked again if it comes again
   shopt -q extdebug || shopt -s extdebug # lazily: extdebug set in a startup file switches itself off
   kill -INT $$                           # abort the rest of the line
   return 1                               # and skip this command
@@ -89,10 +133,16 @@ __af_debug() {
 __af_trap=
 __af_reset() {
   __af_pending=
+  __af_prev=
   if __af_in_project && [[ -r $__af_root/.agentfirewall/run/checker ]]; then
-    if [[ -z $__af_trap ]]; then trap '__af_debug' DEBUG; __af_trap=1; fi
+    if [[ -z $__af_trap ]]; then
+      trap '__af_debug' DEBUG
+      # functrace: the trap also runs inside functions, sourced files and $( ), where a line hides what it runs.
+      if [[ -o functrace ]]; then __af_trap=1; else set -o functrace; __af_trap=2; fi
+    fi
   elif [[ -n $__af_trap ]]; then
     trap - DEBUG
+    [[ $__af_trap == 2 ]] && set +o functrace
     __af_trap=
   fi
 }

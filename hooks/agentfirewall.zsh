@@ -3,7 +3,9 @@
 #
 # Layer 1, a ZLE widget on Enter checks $PREBUFFER$BUFFER (the earlier lines of an unfinished construct and this
 # one); on deny `zle send-break` drops the whole input, so nothing runs whatever traps are set.
-# Layer 2, only while the project's resident checker runs: TRAPDEBUG checks each command (ERR_EXIT skips it).
+# The refused line stays on the screen with the reason under it.
+# Layer 2, only while the project's resident checker runs: TRAPDEBUG checks each command (ERR_EXIT skips it,
+# an interrupt drops the rest of the line).
 [[ -o interactive ]] || return 0
 zmodload zsh/net/tcp 2>/dev/null
 
@@ -14,6 +16,12 @@ _af_in_project() {
     [[ -z $d || $d == / ]] && return 1
     d=${d%/*}
   done
+}
+
+# A verdict of the resident checker (`deny [rule] reason`) in the words `agentfirewall check` uses.
+_af_say() {
+  local verdict=${1%% *} rest=${1#* }
+  print -r -- "agentfirewall: ${(U)verdict} ${rest%%\] *}] $2: ${rest#*\] }" >&2
 }
 
 # The resident checker over ztcp: 0 allow, 1 deny, 3 incomplete, 4 not reachable.
@@ -29,8 +37,8 @@ _af_resident() {
   case $v in
     allow) return 0 ;;
     incomplete) return 3 ;;
-    warn*) print -r -- "agentfirewall: $v" >&2; return 0 ;;
-    deny*) print -r -- "agentfirewall: $v" >&2; return 1 ;;
+    warn*) _af_say "$v" "$1"; return 0 ;;
+    deny*) _af_say "$v" "$1"; return 1 ;;
     error*) print -r -- "agentfirewall: the resident checker refused the request (${v#error }); refusing the command" >&2; return 1 ;;
     *) return 4 ;;
   esac
@@ -56,13 +64,17 @@ _af_check() {
 }
 
 _af_accept_line() {
-  local full="$PREBUFFER$BUFFER"
+  local full="$PREBUFFER$BUFFER" msg rc
   if [[ -n ${full//[[:space:]]/} ]] && _af_in_project; then
-    _af_check "$full" zsh,interactive,fragment
-    case $? in
-      0|3) ;;
+    # The message is held back so that it can go below the refused line, which stays on the screen.
+    msg=$(_af_check "$full" zsh,interactive,fragment 2>&1)
+    rc=$?
+    case $rc in
+      0|3) [[ -n $msg ]] && { zle -I; print -r -- "$msg" >&2 } ;;
       *)
         print -s -r -- "$full"
+        # The refused line stays on the screen, the reason goes under it.
+        print -r -- $'\n'"$msg" >&2
         zle send-break
         return 1
         ;;
@@ -78,10 +90,15 @@ done
 unset _af_km
 
 TRAPDEBUG() {
-  [[ ${funcstack[2]-} == _af_* || -n ${WIDGET-} || -z ${ZSH_DEBUG_CMD-} || $ZSH_DEBUG_CMD == _af_* ]] && return 0
+  # The guard's own functions, by exact name (a user's _af_x is checked).
+  local own='_af_(in_project|resident|say|check|accept_line)'
+  [[ ${funcstack[2]-} == ${~own} || -n ${WIDGET-} || -z ${ZSH_DEBUG_CMD-} || ${ZSH_DEBUG_CMD%% *} == ${~own} ]] && return 0
   _af_in_project || return 0
   [[ -r $_af_root/.agentfirewall/run/checker ]] || return 0
-  _af_resident "$ZSH_DEBUG_CMD" zsh,interactive,fragment
-  (( $? == 1 )) && setopt ERR_EXIT # set inside the DEBUG trap: skip this command
+  local rc=0
+  _af_resident "$ZSH_DEBUG_CMD" zsh,interactive,fragment || rc=$? # in a list: the user's ERR_EXIT must not fire here
+  (( rc == 1 )) || return 0
+  setopt ERR_EXIT # set inside the DEBUG trap: skip this command
+  kill -INT $$    # and drop the rest of the line, as the Enter guard would have
   return 0
 }

@@ -27,16 +27,35 @@ if [[ $- != *i* && -n ${BASH_EXECUTION_STRING-} ]]; then
     esac
     if [[ -r $__af_root/.agentfirewall/run/checker ]]; then
       set -o functrace
+      __af_prev= __af_refused= # never taken from the environment
+      # Stop this shell and every subshell between it and the top one; a trap or ignore on TERM would catch
+      # the stop and let the rest of the string run, so then KILL.
+      __af_stop() {
+        local pid=$BASHPID ppid _ sig=TERM chain=()
+        [[ -n $(trap -p TERM) ]] && sig=KILL
+        # The subshells in between, from /proc where there is one; only a chain that really reaches the top.
+        while (( pid != $$ && pid > 1 )) && read -r _ _ _ ppid _ 2>/dev/null < "/proc/$pid/stat"; do
+          (( pid != BASHPID )) && chain+=("$pid")
+          pid=$ppid
+        done
+        (( pid == $$ && ${#chain[@]} )) && kill -"$sig" "${chain[@]}" 2>/dev/null
+        kill -"$sig" $$
+      }
       __af_debug() {
-        [[ ${FUNCNAME[1]-} == __af_* || $BASH_COMMAND == __af_* ]] && return 0
+        local - rc=0
+        set +x # the user's xtrace shows their commands, not the guard's (`local -` restores it)
+        # After a refusal only the shell's exit traps run: the user's own, judged when they were set.
+        [[ -n $__af_refused ]] && return 0
+        __af_own "${FUNCNAME[1]-}" || __af_own "$BASH_COMMAND" || __af_stale && return 0
         # A DEBUG trap sees one simple command or a loop header (`for i in …`): pieces, so incomplete is fine.
         # A loop header fires on every iteration; what it expands runs (and is checked) as commands of its own.
         [[ $BASH_COMMAND == 'for '* || $BASH_COMMAND == '(('* ]] && return 0
         # A builtin that writes nothing, with plain words only (no $, quotes, redirections): nothing to ask.
         [[ $BASH_COMMAND =~ ^(:|true|false|echo|printf|test|\[|\[\[|pwd|cd|shift|read|local|let|return|break|continue)([[:space:]][][[:alnum:]_.,:=/+@%^-]*)*$ ]] && return 0
-        __af_resident "$BASH_COMMAND" bash,fragment
-        (( $? == 1 )) || return 0
-        (( BASH_SUBSHELL )) && kill -TERM $$ # a subshell's exit alone would not stop the shell
+        __af_resident "$BASH_COMMAND" bash,fragment || rc=$? # in a list: the user's set -e must not fire here
+        (( rc == 1 )) || return 0
+        __af_refused=1
+        (( BASH_SUBSHELL )) && __af_stop # a subshell's exit alone would not stop the shell
         exit 126
       }
       trap '__af_debug' DEBUG # keep last

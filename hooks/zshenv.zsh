@@ -19,8 +19,13 @@ if [[ -n ${ZSH_EXECUTION_STRING-} && ! -o interactive ]]; then
         ztcp -c $_af_fd
         case $_af_v in
           allow) _af_verdict=0 ;;
-          warn*) print -r -- "agentfirewall: $_af_v" >&2; _af_verdict=0 ;;
-          deny*) print -r -- "agentfirewall: $_af_v" >&2; exit 126 ;;
+          warn*|deny*)
+            # In the words `agentfirewall check` uses: VERDICT [rule] command: reason
+            _af_rest=${_af_v#* }
+            print -r -- "agentfirewall: ${(U)_af_v%% *} ${_af_rest%%\] *}] $ZSH_EXECUTION_STRING: ${_af_rest#*\] }" >&2
+            [[ $_af_v == deny* ]] && exit 126
+            _af_verdict=0
+            ;;
           error*) print -r -- "agentfirewall: the resident checker refused the request" >&2; exit 126 ;;
         esac
       fi
@@ -32,7 +37,7 @@ if [[ -n ${ZSH_EXECUTION_STRING-} && ! -o interactive ]]; then
       fi
       env -u NODE_OPTIONS -u NODE_EXTRA_CA_CERTS '@NODE@' '@CLI@' check --quiet --fallback --source zsh -- "$ZSH_EXECUTION_STRING" || exit 126
     fi
-    unset _af_verdict _af_port _af_token _af_fd _af_v
+    unset _af_verdict _af_port _af_token _af_fd _af_v _af_rest
   fi
   unset _af_root
 fi

@@ -6,7 +6,7 @@ import { command, engineFrom } from './policy-helpers.js';
 
 // Every line gets a decision: no exception, no runaway time (catastrophic regex backtracking, unbounded
 // recursion). Random text from shell-significant characters, and corpus lines mutated character by character.
-const corpus = readFileSync(join(import.meta.dirname, '..', '..', 'shared', 'corpus', 'commands.tsv'), 'utf8')
+const corpus = readFileSync(join(import.meta.dirname, 'fixtures', 'corpus.tsv'), 'utf8')
   .trim()
   .split('\n')
   .slice(1)
@@ -38,13 +38,17 @@ describe('fuzz: every line gets a decision, quickly', () => {
   const engine = engineFrom('standard');
   const slowest: { line: string; ms: number }[] = [];
 
-  /** Time one decision; an over-budget result is re-measured so that a GC pause is not mistaken for a slow input. */
+  /**
+   * The CPU time of one decision in ms: a busy machine that runs other processes in between does not count,
+   * and an over-budget result is re-measured so that a GC pause is not mistaken for a slow input.
+   */
   function decideTimed(line: string): number {
     let best = Infinity;
     for (let attempt = 0; attempt < 3 && best > 10; attempt++) {
-      const start = performance.now();
+      const start = process.cpuUsage();
       const d = command(engine, line);
-      best = Math.min(best, performance.now() - start);
+      const used = process.cpuUsage(start);
+      best = Math.min(best, (used.user + used.system) / 1000);
       expect(['allow', 'deny', 'warn']).toContain(d.verdict);
       expect(typeof d.rule).toBe('string');
     }
@@ -64,14 +68,15 @@ describe('fuzz: every line gets a decision, quickly', () => {
     );
     expect(count).toBeGreaterThanOrEqual(10_000);
     expect(slowest).toEqual([]);
-  }, 120_000);
+  }, 600_000);
 
-  it('huge lines and pathological repetition stay bounded', () => {
+  it('huge lines and pathological repetition stay bounded', { timeout: 120_000 }, () => {
     for (const line of ['a'.repeat(100_000), '$('.repeat(10_000), "'".repeat(9999), 'x=$x$x; '.repeat(2000), '{a,b}'.repeat(30), '${a:-${a:-${a:-'.repeat(500), 'f(){ f; }; f'.repeat(50)]) {
-      const start = performance.now();
+      const start = process.cpuUsage();
       const d = command(engine, line);
       expect(['allow', 'deny', 'warn']).toContain(d.verdict);
-      expect(performance.now() - start).toBeLessThan(1000);
+      const used = process.cpuUsage(start);
+      expect((used.user + used.system) / 1000).toBeLessThan(1000);
     }
   });
 });

@@ -454,10 +454,11 @@ function tamperEffects(command: ExecutedCommand, effects: Effect[]): void {
   const texts = command.argv.slice(1).map((f) => f.text);
   switch (name) {
     case 'trap': {
-      if (texts.length === 0 || texts.every((t) => /^-[lp]$/.test(t))) return;
+      if (texts.length === 0 || /^-[lpP]+$/.test(texts[0])) return; // listing traps or signals changes nothing
       const signals = texts.slice(1).map((t) => t.toUpperCase().replace(/^SIG/, ''));
-      // `trap - ` alone resets every trap; DEBUG, ERR, RETURN and INT are what the guards use.
-      if (texts.length === 1 || signals.some((sig) => /^(DEBUG|ERR|RETURN|INT|2)$/.test(sig))) tamper('replaces a trap the guards rely on');
+      // `trap - ` alone resets every trap; DEBUG and INT are what the guards use, and under their functrace a
+      // RETURN trap would fire for every function. ERR (zsh ZERR) and the rest are the user's, actions judged above.
+      if (texts.length === 1 || signals.some((sig) => /^(DEBUG|RETURN|INT|2)$/.test(sig))) tamper('replaces a trap the guards rely on');
       return;
     }
     case 'shopt':
@@ -495,7 +496,8 @@ function tamperEffects(command: ExecutedCommand, effects: Effect[]): void {
       }
       return;
     case 'function':
-      if (command.api === 'function definition') tamper(`defines ${texts[0]}`);
+      // TRAPEXIT and the like are trap handlers as `trap … EXIT` sets them; the guards rely on the same few as there.
+      if (command.api === 'function definition' && !/^TRAP(?!(DEBUG|RETURN|INT)$)[A-Z]+$/.test(texts[0])) tamper(`defines ${texts[0]}`);
       return;
   }
   const opts = command.wrapperOptions;

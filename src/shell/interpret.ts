@@ -129,7 +129,7 @@ const STATIC_OUTPUT = new Set(['echo', 'printf', 'pwd', 'dirname', 'basename', '
 const SHELL_STATE_BUILTINS = new Set(['cd', 'pushd', 'popd', 'export', 'declare', 'typeset', 'local', 'readonly', 'unset', 'set']);
 
 /** Programs that run other code or commands from their arguments or input; everything else is a leaf. */
-const RUNNERS = new Set(['eval', 'source', '.', 'su', 'script', 'flock', 'watch', 'npx', 'bunx', 'pnpx', 'pnpm', 'yarn', 'npm', 'xargs', 'find', 'parallel', 'ssh', 'git', 'ls', 'busybox']);
+const RUNNERS = new Set(['eval', 'trap', 'source', '.', 'su', 'script', 'flock', 'watch', 'npx', 'bunx', 'pnpx', 'pnpm', 'yarn', 'npm', 'xargs', 'find', 'parallel', 'ssh', 'git', 'ls', 'busybox']);
 
 const lit = (text: string): Field => ({ text, dynamic: false, glob: /[*?[]/.test(text) });
 
@@ -195,6 +195,8 @@ class Walker {
     }
     if (cmd.type === 'function') {
       this.functions.set(cmd.name, cmd.body);
+      // zsh runs TRAPEXIT, TRAPINT … on their own, never by name: their bodies are code this line sets to run.
+      if (/^TRAP[A-Z]+$/.test(cmd.name)) this.command(cmd.body, cloneState(state), { via: [...outer.via, `function ${cmd.name}`], async: outer.async });
       // Defining a trap or line-editor hook function changes how the shell guards run: record it.
       if (/^(TRAP[A-Z]+|accept-line|zle-line-init|zle-line-finish|command_not_found_handle|__agentfirewall\w*)$/.test(cmd.name)) {
         this.emit([lit('function'), lit(cmd.name)], [[lit('function'), lit(cmd.name)]], [], state, [], outer).api = 'function definition';
@@ -438,6 +440,13 @@ class Walker {
     if (name === 'eval') {
       if (args.some((f) => f.dynamic)) return;
       this.nested(texts.join(' '), 'eval', runState, inner, undefined, true);
+      return;
+    }
+    if (name === 'trap') {
+      // `trap ACTION SIG…` sets ACTION to run later, where no per-command check can see it: judge it now.
+      const operands = texts[0] === '--' ? args.slice(1) : args;
+      const action = operands.length >= 2 ? operands[0] : undefined;
+      if (action && !action.dynamic && !action.text.startsWith('-') && !/^\d+$/.test(action.text)) this.nested(action.text, 'trap', runState, inner, undefined);
       return;
     }
     // A script written earlier on the line with known text, run by path (`./x.sh`).
