@@ -36,3 +36,8 @@ export function breakerNotice(firewallDir: string): string {
     ? `WATCHER ALERT-ONLY: its circuit breaker tripped at ${b.since} and it stops nothing until it re-arms (${b.rearmAt} if all stays quiet; see 'agentfirewall status')`
     : '';
 }
+
+/** What every deny and warn message adds about the state of protection: a disarmed watcher, a missing config. */
+export function decisionNotice(loaded: { lastGood?: string }, firewallDir: string): string {
+  return [breakerNotice(firewallDir), loaded.lastGood ?? ''].filter(Boolean).join('; ');
+}

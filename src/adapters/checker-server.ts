@@ -6,11 +6,11 @@ import { createEngine } from '../config/glob.js';
 import { firewallPaths } from '../config/locate.js';
 import { loadFallbackPolicy, loadPolicyFromYaml } from '../config/load.js';
 import { howToAllow } from '../config/next-step.js';
-import { policySources } from '../config/policy-cache.js';
+import { lastGoodPolicy, policySources } from '../config/policy-cache.js';
 import type { LoadedPolicy } from '../config/policy-types.js';
 import type { Engine } from '../engine/engine.js';
 import { openAuditLog, type AuditLog } from './audit-log.js';
-import { breakerNotice } from './breaker-notice.js';
+import { decisionNotice } from './breaker-notice.js';
 import { decideCommand } from './path-facts.js';
 
 /**
@@ -58,7 +58,7 @@ export async function startCheckerServer(projectDir: string, home: string, onErr
     checkedAt = now;
     const sources = policySources(projectDir);
     if (current && same(current.sources, sources)) return current;
-    let loaded = loadPolicyFromYaml(projectDir);
+    let loaded = lastGoodPolicy(projectDir, sources) ?? loadPolicyFromYaml(projectDir);
     if (loaded.issues.length) {
       onError(`configuration errors: ${loaded.issues.length}; the standard preset is enforced until they are fixed`);
       loaded = loadFallbackPolicy(projectDir, loaded.issues);
@@ -73,7 +73,8 @@ export async function startCheckerServer(projectDir: string, home: string, onErr
     if (given !== token) return 'error bad token';
     const command = rest.join('\x1f').replace(/\x1e/g, '\n');
     const [source = 'shell', ...options] = flags.split(',');
-    const { engine, audit } = policy();
+    const now = policy();
+    const { engine, audit } = now;
     const decision = decideCommand(engine, {
       type: 'command', command, cwd, home, interactive: options.includes('interactive'), fragment: options.includes('fragment'),
     });
@@ -84,7 +85,7 @@ export async function startCheckerServer(projectDir: string, home: string, onErr
       return `error ${(error as Error).message}`;
     }
     if (decision.verdict === 'allow') return 'allow';
-    const notice = breakerNotice(firewallPaths(projectDir).dir);
+    const notice = decisionNotice(now.policy, firewallPaths(projectDir).dir);
     const next = howToAllow(decision);
     return `${decision.verdict} [${decision.rule}] ${decision.reason.replace(/\s+/g, ' ')}${notice ? ` (${notice})` : ''}${next ? `; ${next}` : ''}`;
   };

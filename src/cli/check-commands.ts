@@ -1,7 +1,7 @@
 import { realpathSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { shouldRecord } from '../adapters/audit-level.js';
-import { breakerNotice } from '../adapters/breaker-notice.js';
+import { decisionNotice } from '../adapters/breaker-notice.js';
 import { decideCommand } from '../adapters/path-facts.js';
 import { firewallPaths, requireDist } from '../config/locate.js';
 import { loadPolicy } from '../config/policy-cache.js';
@@ -108,7 +108,7 @@ async function report(
     if (next) say(style.dim(next));
   }
   // A disarmed watcher must be heard where the user looks: with every deny and warn.
-  const notice = decision.verdict === 'allow' ? '' : breakerNotice(firewallPaths(loaded.policy.projectDir).dir);
+  const notice = decision.verdict === 'allow' ? '' : decisionNotice(loaded, firewallPaths(loaded.policy.projectDir).dir);
   if (notice) say(notice);
   return code;
 }

@@ -35,17 +35,37 @@ function sameSources(a: unknown, b: string[]): boolean {
   return Array.isArray(a) && a.length === b.length && a.every((text, i) => text === b[i]);
 }
 
+const cacheFileOf = (projectDir: string) => join(firewallPaths(projectDir).cache, 'policy.json');
+
+function readEntry(projectDir: string): CacheEntry | undefined {
+  try {
+    return JSON.parse(readFileSync(cacheFileOf(projectDir), 'utf8')) as CacheEntry;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The policy to keep when config.yaml has disappeared but `.agentfirewall/` is still there (its ignored
+ * runtime directories survive a checkout of a branch without the config): the last one that loaded cleanly,
+ * which the cache holds. Protection stays as the user set it instead of dropping to the standard preset.
+ */
+export function lastGoodPolicy(projectDir: string, sources = policySources(projectDir)): LoadedPolicy | undefined {
+  if (sources[2] !== '\0ENOENT') return undefined;
+  const entry = readEntry(projectDir);
+  if (!entry || entry.loaded.issues.length) return undefined;
+  return { ...entry.loaded, lastGood: `.agentfirewall/config.yaml is missing (a checkout of a branch without it?); the last good policy is enforced` };
+}
+
 /** Load a project's policy, from the cache when nothing changed; YAML is parsed only on a miss. */
 export async function loadPolicy(projectDir: string): Promise<LoadedPolicy> {
   const paths = firewallPaths(projectDir);
-  const cacheFile = join(paths.cache, 'policy.json');
+  const cacheFile = cacheFileOf(projectDir);
   const sources = policySources(projectDir);
-  try {
-    const entry = JSON.parse(readFileSync(cacheFile, 'utf8')) as CacheEntry;
-    if (sameSources(entry.sources, sources)) return entry.loaded;
-  } catch {
-    // no cache yet, or an unreadable one: rebuild below
-  }
+  const entry = readEntry(projectDir);
+  if (entry && sameSources(entry.sources, sources)) return entry.loaded;
+  const kept = lastGoodPolicy(projectDir, sources);
+  if (kept) return kept;
   const { loadPolicyFromYaml } = requireDist<typeof import('./load.js')>('config/load.js');
   const loaded = loadPolicyFromYaml(projectDir);
   if (loaded.issues.length === 0) {

@@ -12,4 +12,9 @@ export interface LoadedPolicy {
   preset: string;
   /** Problems found; the policy is only to be used when this is empty (or as an explicit fallback). */
   issues: ConfigIssue[];
+  /**
+   * Set when config.yaml is gone (a checkout of a branch without it, most often) and the last policy that
+   * loaded cleanly is enforced instead: said with every deny and warn, and by `status`.
+   */
+  lastGood?: string;
 }

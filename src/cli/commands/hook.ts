@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { AGENTS, answer, callerOf, toolCall, type Action, type AgentName } from '../../adapters/agent-protocols.js';
 import { commandPaths, ourCommandsIn, settingsFile } from '../../adapters/agent-settings.js';
 import { shouldRecord } from '../../adapters/audit-level.js';
-import { breakerNotice } from '../../adapters/breaker-notice.js';
+import { decisionNotice } from '../../adapters/breaker-notice.js';
 import { decideCommand } from '../../adapters/path-facts.js';
 import { findProjectDir, firewallPaths, requireDist } from '../../config/locate.js';
 import { howToAllow } from '../../config/next-step.js';
@@ -125,7 +125,7 @@ export async function runHook(agentName: string): Promise<number> {
     }
     if (!worst || worst.decision.verdict === 'allow') return emit(agent, 'allow', note ? `agentfirewall: ${note.trim()}` : '');
     const d = worst.decision;
-    const notice = breakerNotice(firewallPaths(projectDir).dir);
+    const notice = decisionNotice(loaded, firewallPaths(projectDir).dir);
     const next = howToAllow(d);
     return emit(agent, d.verdict, `agentfirewall: ${d.verdict === 'deny' ? 'denied' : 'warning'} by rule ${d.rule}: ${d.reason}${note}${notice ? ` (${notice})` : ''}${next ? `\nagentfirewall: ${next}` : ''}`);
   } catch (error) {

@@ -7,6 +7,7 @@ import { BUILTIN_RULES } from '../../engine/builtin-rules.js';
 import { SHELL_NAMES, shellHookInstalled } from '../../adapters/shell-hooks.js';
 import { installedAgentHooks, readinessLine } from '../../adapters/hook-readiness.js';
 import { recordedProjectAbove } from '../../adapters/state-dir.js';
+import { lastGoodPolicy } from '../../config/policy-cache.js';
 import { EXIT } from '../exit-codes.js';
 import { projectOrExit } from '../project.js';
 import { runningWatcher, watcherState } from './daemon.js';
@@ -54,6 +55,7 @@ export function runStatus(options: { json?: boolean; cwd?: string }): number {
   const alertOnly = pid !== null && wstate?.alertOnly === true;
   const watcher = pid === null ? 'not running' : `running (pid ${pid})${alertOnly ? ', ALERT-ONLY: the circuit breaker tripped' : ''}${wstate ? `, ${wstate.stops} stop(s)` : ''}`;
   // A disarmed watcher is the first thing to see, and makes status fail like a broken config does.
+  const kept = lastGoodPolicy(projectDir);
   const alarm = alertOnly
     ? `ALERT-ONLY: the watcher's circuit breaker tripped at ${wstate?.alertOnlySince ?? '?'}; it stops nothing until it re-arms at ${wstate?.rearmAt ?? '?'} if all stays quiet (watcher.rearm_seconds)`
     : undefined;
@@ -72,6 +74,7 @@ export function runStatus(options: { json?: boolean; cwd?: string }): number {
   }
   const lines = [
     ...(alarm ? [alarm] : []),
+    ...(kept?.lastGood ? [`CONFIG MISSING: ${kept.lastGood} by check, the hooks and the resident checker (rules as last loaded: ${kept.policy.rules.filter((r) => r.action !== 'off').length})`] : []),
     `project     ${projectDir}`,
     `config      ${relative(cwd, paths.config) || paths.config}`,
     `preset      ${loaded.preset}`,
