@@ -1,6 +1,7 @@
 import { realpathSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { shouldRecord } from '../adapters/audit-level.js';
+import { openAuditLog } from '../adapters/audit-log.js';
 import { firewallPaths, requireDist } from '../config/locate.js';
 import { loadPolicy } from '../config/policy-cache.js';
 import type { LoadedPolicy } from '../config/policy-types.js';
@@ -87,8 +88,6 @@ async function report(
   const source = options.source ?? 'cli';
   if (shouldRecord(loaded.logging, decision.verdict)) {
     try {
-      // pino is loaded only when a line is to be written.
-      const { openAuditLog } = requireDist<typeof import('../adapters/audit-log.js')>('adapters/audit-log.js');
       openAuditLog(firewallPaths(loaded.policy.projectDir).dir, loaded.logging).decision(type, target, decision, source, cwd);
     } catch (error) {
       say((error as Error).message);
