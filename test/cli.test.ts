@@ -154,24 +154,83 @@ describe('check-file and check-network', () => {
     expect(cli(['check-network', '0xa9fea9fe', '--port', '80'], { cwd: project, home }).status).toBe(1);
     expect(cli(['check-network', 'github.com'], { cwd: project, home }).status).toBe(0);
   });
+
+  it('check-network decides every way of writing a host, and refuses what is none with exit 2', () => {
+    const { project, home } = tempProject();
+    const config = join(project, '.agentfirewall/config.yaml');
+    writeFileSync(config, readFileSync(config, 'utf8').replace(/^  level: warn$/m, '  level: info'));
+    const hosts = ['github.com', 'api.github.com.', 'localhost:8080', '10.0.0.1', '[::1]:443', '::1', 'https://example.com:8443/a?b', 'bücher.de', 'my_host.internal'];
+    for (const host of hosts) expect(cli(['check-network', host], { cwd: project, home })).toMatchObject({ status: 0, stdout: '' });
+    const bad = ['not a host!!', '', 'exa mple.com', 'a..b', 'trail-.example.com', 'example.com:0', 'example.com:70000', 'host:port', 'http://', 'http://x:99999/', '[::g]'];
+    for (const host of bad) {
+      const r = cli(['check-network', host], { cwd: project, home });
+      expect(r.status, host).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(/^agentfirewall: '.*' (is not a host name, IP address or URL|is not a valid URL|has port .*)\nagentfirewall: pass a host such as/);
+    }
+    const r = cli(['check-network', 'example.com', '-p', '0'], { cwd: project, home });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/argument '0' is invalid\. A port is a number from 1 to 65535/);
+    expect(cli(['check-network', 'example.com', '-p', '65535'], { cwd: project, home }).status).toBe(0);
+    // Only the decisions were logged: nothing for the refused inputs.
+    expect(logOf(project).map((l) => l.target)).toEqual([...hosts, 'example.com:65535']);
+  });
 });
 
 describe('usage errors exit 2, never 1 (which means deny)', () => {
   const { project, home } = tempProject();
   it.each([
-    [[]],
-    [['frobnicate']],
-    [['check']],
-    [['check', '--bogus', 'ls']],
-    [['check-file', '.env']],
-    [['check-file', '.env', '-o', 'obliterate']],
-    [['check-network', 'x', '--port', '99999']],
-    [['init', '--preset']],
-  ])('%j', (args) => {
+    [['frobnicate'], /^agentfirewall: run 'agentfirewall help'/],
+    [['check'], /^agentfirewall: pass the command line as one argument: agentfirewall check '<command>'$/],
+    [['check', '--bogus', 'ls'], /^agentfirewall: quote the command line, it is one argument: agentfirewall check '--bogus ls'$/],
+    [['check-file', '.env'], /^agentfirewall: run 'agentfirewall check-file --help'/],
+    [['check-file', '.env', '-o', 'obliterate'], /^agentfirewall: run 'agentfirewall check-file --help'/],
+    [['check-network', 'x', '--port', '99999'], /^agentfirewall: run 'agentfirewall check-network --help'/],
+    [['check-network', 'x', '-p', '0'], /^agentfirewall: run 'agentfirewall check-network --help'/],
+    [['init', '--preset'], /^agentfirewall: run 'agentfirewall init --help'/],
+  ])('%j: every line prefixed, the last one a hint', (args, hint) => {
     const r = cli(args, { cwd: project, home });
     expect(r.status).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr.length).toBeGreaterThan(0);
+    const lines = r.stderr.trimEnd().split('\n');
+    expect(lines.length).toBeGreaterThan(1);
+    for (const line of lines) expect(line).toMatch(/^agentfirewall: \S/);
+    expect(lines.at(-1)).toMatch(hint);
+  });
+
+  it('an unquoted command line is refused with the quoted line to run instead, and nothing is decided', () => {
+    const { project, home } = tempProject();
+    for (const [args, quoted] of [
+      [['check', 'rm', '-rf', '/'], "agentfirewall check 'rm -rf /'"],
+      [['check', '--json', 'git', 'push', '--force'], "agentfirewall check --json 'git push --force'"],
+      [['check', '--cwd', 'a dir', 'echo', "it's"], "agentfirewall check --cwd 'a dir' 'echo it'\\''s'"],
+      [['explain', 'git', 'reset', '--hard'], "agentfirewall explain 'git reset --hard'"],
+    ] as const) {
+      const r = cli([...args], { cwd: project, home });
+      expect(r.status).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(/^agentfirewall: (unknown option|too many arguments)/);
+      expect(r.stderr).toContain(`agentfirewall: quote the command line, it is one argument: ${quoted}\n`);
+    }
+    expect(existsSync(join(project, '.agentfirewall/logs/firewall.log'))).toBe(false);
+  });
+
+  it('a bare agentfirewall shows the help on stderr and exits 2', () => {
+    const r = cli([], { cwd: project, home });
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/Usage: agentfirewall/);
+  });
+
+  it.each([[['help']], [['help', 'check']], [['help', 'check-network']]])('%j prints help on stdout and exits 0', (args) => {
+    const r = cli(args, { cwd: project, home });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`^Usage: agentfirewall ${args[1] ?? ''}`));
+    expect(r.stderr).toBe('');
+  });
+
+  it('help check is the same text as check --help', () => {
+    expect(cli(['help', 'check'], { cwd: project, home }).stdout).toBe(cli(['check', '--help'], { cwd: project, home }).stdout);
   });
 
   it.each([
@@ -187,7 +246,7 @@ describe('usage errors exit 2, never 1 (which means deny)', () => {
   it('--version prints the package version', () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
     expect(VERSION).toBe(pkg.version);
-    expect(cli(['--version'], { cwd: project, home }).stdout.trim()).toBe(pkg.version);
+    for (const args of [['--version'], ['-v'], ['version']]) expect(cli(args, { cwd: project, home })).toMatchObject({ status: 0, stdout: `${pkg.version}\n`, stderr: '' });
   });
 });
 
@@ -262,6 +321,8 @@ describe('status', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^mode\s+enforce$/m);
     expect(r.stdout).toMatch(/^preset\s+standard$/m);
+    expect(r.stdout).toMatch(/^rules\s+\d+ in force \(\d+ from the preset, config and rule files, \d+ built-in\)$/m);
+    expect(r.stdout).not.toMatch(/pattern rules/);
     expect(r.stdout).toMatch(/DENY\s+git\/push-force command git push -f/);
     const json = JSON.parse(cli(['status', '--json'], { cwd: project, home }).stdout);
     expect(json).toMatchObject({ projectDir: project, mode: 'enforce', preset: 'standard', issues: [] });

@@ -10,6 +10,7 @@ import { Engine } from '../engine/engine.js';
 import type { GlobMatcherFactory } from '../engine/path-globs.js';
 import type { Decision, FileOperation, FirewallEvent } from '../engine/types.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
+import { hostSyntaxError } from './host-syntax.js';
 import { projectOrExit } from './project.js';
 import { print, say, sayLines, styleFor, verdictLabel } from './output.js';
 
@@ -153,6 +154,11 @@ export async function runCheckFile(path: string, operation: FileOperation, optio
 
 /** `agentfirewall check-network <host>`: decide an outbound connection. */
 export async function runCheckNetwork(host: string, port: number | undefined, options: CheckOptions): Promise<number> {
+  const problem = hostSyntaxError(host);
+  if (problem) {
+    sayLines([`agentfirewall: '${host}' ${problem}`, 'agentfirewall: pass a host such as example.com, 10.0.0.1, [::1]:8080 or https://example.com/path']);
+    return EXIT.error;
+  }
   const cwd = resolve(options.cwd ?? process.cwd());
   const loaded = await policyFor(cwd, options.fallback);
   if (typeof loaded === 'number') return loaded;

@@ -2,6 +2,7 @@ import { requireDist } from '../config/locate.js';
 import { FILE_OPERATIONS, type FileOperation } from '../engine/types.js';
 import { runHook } from './commands/hook.js';
 import { say } from './output.js';
+import { isPort } from './host-syntax.js';
 import { runCheck, runCheckFile, runCheckNetwork, type CheckOptions } from './check-commands.js';
 
 /**
@@ -54,7 +55,7 @@ export function parseLeanArgs(argv: readonly string[]): LeanArgs | null {
     result.operation = operation as FileOperation;
   }
   if (command === 'check-network' && port !== undefined) {
-    if (!/^\d{1,5}$/.test(port) || Number(port) > 65535) return null;
+    if (!isPort(port)) return null;
     result.port = Number(port);
   }
   return result;

@@ -1,4 +1,4 @@
-import { Argument, Command, CommanderError, Option } from 'commander';
+import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { AGENTS } from '../adapters/agent-protocols.js';
 import { PRESET_NAMES } from '../config/locate.js';
 import { FILE_OPERATIONS, type FileOperation } from '../engine/types.js';
@@ -12,7 +12,9 @@ import { runServe } from './commands/serve.js';
 import { runHook } from './commands/hook.js';
 import { runProtect, runUnprotect, runWatch } from './commands/daemon.js';
 import { EXIT } from './exit-codes.js';
-import { say, sayLines } from './output.js';
+import { isPort } from './host-syntax.js';
+import { print, say } from './output.js';
+import { formatUsageError, usageHint } from './usage-errors.js';
 
 function checkOptions(cmd: Command): Command {
   return cmd
@@ -27,9 +29,16 @@ function checkOptions(cmd: Command): Command {
 export function buildProgram(setCode: (code: number) => void): Command {
   const program = new Command('agentfirewall')
     .description('Guard what AI coding agents do in a repository: allow, deny or warn on commands, files and hosts.')
-    .version(VERSION, '-V, --version')
-    .showHelpAfterError()
+    .version(VERSION, '-v, --version', 'print the version')
+    .helpCommand('help [command]', 'show the help of a command')
+    // Set before any subcommand is added: each one copies it.
+    .configureOutput({ outputError: (message, write) => write(formatUsageError(message)) })
     .exitOverride();
+
+  program
+    .command('version')
+    .description('print the version')
+    .action(() => print(VERSION));
 
   program
     .command('init')
@@ -76,8 +85,8 @@ export function buildProgram(setCode: (code: number) => void): Command {
       .command('check-network')
       .description('decide an outbound connection (exit 0 allow or warn, 1 deny, 2 error)')
       .argument('<host>', 'a host name, IP address or URL')
-      .option('-p, --port <port>', 'the port', (v) => {
-        if (!/^\d{1,5}$/.test(v) || Number(v) > 65535) throw new CommanderError(EXIT.error, 'agentfirewall.port', `error: invalid port '${v}'`);
+      .option('-p, --port <port>', 'the port (1-65535)', (v) => {
+        if (!isPort(v)) throw new InvalidArgumentError('A port is a number from 1 to 65535.');
         return Number(v);
       }),
   ).action(async (host: string, o: CheckOptions & { port?: number }) => setCode(await runCheckNetwork(host, o.port, o)));
@@ -151,8 +160,9 @@ export async function main(argv: string[]): Promise<number> {
     return code;
   } catch (error) {
     if (error instanceof CommanderError) {
-      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return EXIT.ok;
-      if (error.code === 'agentfirewall.port') sayLines([error.message]);
+      // Help and version exit 0; help shown for a bare `agentfirewall` and every usage error are exit 2.
+      if (error.exitCode === 0) return EXIT.ok;
+      if (error.code !== 'commander.help') say(usageHint(program, error, argv));
       return EXIT.error;
     }
     say(`internal error: ${(error as Error).stack ?? error}`);

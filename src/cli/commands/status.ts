@@ -4,6 +4,7 @@ import { firewallPaths } from '../../config/locate.js';
 import { loadPolicyFromYaml } from '../../config/load.js';
 import { formatIssue } from '../../config/validate.js';
 import { BUILTIN_RULES } from '../../engine/builtin-rules.js';
+import type { Policy } from '../../engine/types.js';
 import { SHELL_NAMES, shellHookInstalled } from '../../adapters/shell-hooks.js';
 import { EXIT } from '../exit-codes.js';
 import { projectOrExit } from '../project.js';
@@ -25,6 +26,14 @@ function lastDecisions(file: string, count: number): Record<string, unknown>[] {
       return [];
     }
   });
+}
+
+/** How many rules decide: those of the preset, config and rule files, and the engine's built-in ones, less any switched off. */
+function rulesInForce(policy: Policy): string {
+  const on = (id: string, action: string) => (policy.overrides[id] ?? action) !== 'off';
+  const defined = policy.rules.filter((r) => on(r.id, r.action)).length;
+  const builtin = BUILTIN_RULES.filter((r) => on(r.id, r.action)).length;
+  return `${defined + builtin} in force (${defined} from the preset, config and rule files, ${builtin} built-in)`;
 }
 
 /** `agentfirewall status`: what is in force in this project. */
@@ -56,7 +65,7 @@ export function runStatus(options: { json?: boolean; cwd?: string }): number {
     `preset      ${loaded.preset}`,
     `mode        ${policy.mode}`,
     `sandbox     ${policy.sandbox.root} (escape ${policy.sandbox.allowEscape ? 'allowed' : 'denied'})`,
-    `rules       ${policy.rules.filter((r) => r.action !== 'off').length} pattern rules, ${BUILTIN_RULES.length} built-in`,
+    `rules       ${rulesInForce(policy)}`,
     `audit log   ${logFile} (${loaded.logging.enabled ? `level ${loaded.logging.level}` : 'disabled'})`,
     `watcher     ${watcher}`,
     `shell hooks ${hooks.length ? hooks.join(', ') : 'none installed'}`,
