@@ -9,12 +9,16 @@ import { runStatus } from './commands/status.js';
 import { runExplain } from './commands/explain.js';
 import { runInstallHooks, runShellEnv, runUninstallHooks } from './commands/hooks.js';
 import { runServe } from './commands/serve.js';
+import { runLog, type LogOptions } from './commands/log.js';
 import { runHook } from './commands/hook.js';
 import { runProtect, runUnprotect, runWatch } from './commands/daemon.js';
 import { EXIT } from './exit-codes.js';
 import { isPort } from './host-syntax.js';
 import { print, say } from './output.js';
 import { formatUsageError, usageHint } from './usage-errors.js';
+
+/** Collect a repeated option's values. */
+const collect = (value: string, previous: string[]) => [...previous, value];
 
 function checkOptions(cmd: Command): Command {
   return cmd
@@ -38,7 +42,9 @@ export function buildProgram(setCode: (code: number) => void): Command {
   program
     .command('version')
     .description('print the version')
-    .action(() => print(VERSION));
+    .action(() => {
+      print(VERSION);
+    });
 
   program
     .command('init')
@@ -90,6 +96,19 @@ export function buildProgram(setCode: (code: number) => void): Command {
         return Number(v);
       }),
   ).action(async (host: string, o: CheckOptions & { port?: number }) => setCode(await runCheckNetwork(host, o.port, o)));
+
+  program
+    .command('log')
+    .description('show recorded decisions, newest last, across rotated log files (-f keeps following)')
+    .option('-n, --lines <count>', `how many decisions to show (default ${20}; with --since, all since then)`)
+    .option('--deny', 'only denials')
+    .option('--rule <glob>', 'only these rules (git/*, secrets/env-file); repeat for more', collect, [])
+    .option('--source <name>', 'only decisions asked by this source (cli, bash, claude, watcher ...); repeat for more', collect, [])
+    .option('--since <when>', 'only decisions since a duration ago (30s, 10m, 2h, 1d, 1w) or a date and time (ISO 8601)')
+    .option('-f, --follow', 'keep printing decisions as they are recorded, until Ctrl-C')
+    .option('--json', 'print the stored JSON lines as they are')
+    .option('--cwd <dir>', 'the project (default: the current directory)')
+    .action(async (o: LogOptions) => setCode(await runLog(o)));
 
   program
     .command('install-hooks')
