@@ -1,8 +1,9 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { VERSION } from '../src/version.js';
-import { cli, ROOT, tempDir, tempProject, write } from './helpers.js';
+import { BIN, cli, ROOT, tempDir, tempProject, write } from './helpers.js';
 
 const logOf = (project: string) =>
   readFileSync(join(project, '.agentfirewall/logs/firewall.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
@@ -336,4 +337,54 @@ describe('status', () => {
     expect(r.stdout).toMatch(/config errors \(1\)/);
     expect(r.stdout).toMatch(/config\.yaml:1:1: mode: must be one of/);
   });
+});
+
+describe('unprotect --remove-config', () => {
+  /** A project with two decisions in its audit log. */
+  function projectWithLog(): { project: string; home: string; log: string } {
+    const { project, home } = tempProject();
+    cli(['check', 'git push -f'], { cwd: project, home });
+    cli(['check', 'git reset --hard'], { cwd: project, home });
+    const log = readFileSync(join(project, '.agentfirewall/logs/firewall.log'), 'utf8');
+    expect(log.trim().split('\n')).toHaveLength(2);
+    return { project, home, log };
+  }
+  const kept = (home: string) => {
+    const dir = join(home, '.local/state/agentfirewall/removed');
+    return existsSync(dir) ? readdirSync(dir).map((d) => join(dir, d)) : [];
+  };
+
+  it('without --yes and no terminal: deletes the config and keeps the audit log outside the project', () => {
+    const { project, home, log } = projectWithLog();
+    const r = cli(['unprotect', '--remove-config'], { cwd: project, home });
+    expect(r.status).toBe(0);
+    expect(existsSync(join(project, '.agentfirewall'))).toBe(false);
+    const [dir] = kept(home);
+    expect(dir).toMatch(/\/project-\d{4}-/);
+    expect(readFileSync(join(dir, 'logs/firewall.log'), 'utf8')).toBe(log);
+    expect(r.stderr).toContain(`agentfirewall: kept the audit log: moved to ${dir} (add --yes to delete it with the config)`);
+    // Nothing left marks the directory as protected.
+    expect(cli(['check', 'ls'], { cwd: project, home }).stderr).toMatch(/no \.agentfirewall\/ found/);
+  });
+
+  it('with --yes deletes the audit log too', () => {
+    const { project, home } = projectWithLog();
+    expect(cli(['unprotect', '--remove-config', '--yes'], { cwd: project, home }).status).toBe(0);
+    expect(existsSync(join(project, '.agentfirewall'))).toBe(false);
+    expect(kept(home)).toEqual([]);
+  });
+
+  it('on a terminal asks, and deletes the log only on yes', () => {
+    for (const [answer, keeps] of [['y', false], ['n', true], ['', true]] as const) {
+      const { project, home, log } = projectWithLog();
+      const command = [process.execPath, BIN, 'unprotect', '--remove-config'].map((w) => `'${w}'`).join(' ');
+      // script(1) gives the command a terminal and types the answer into it.
+      const r = spawnSync('script', ['-qec', command, '/dev/null'], { cwd: project, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home }, input: `${answer}\n`, encoding: 'utf8', timeout: 20_000 });
+      expect(r.status, r.stdout).toBe(0);
+      expect(r.stdout).toMatch(/delete the audit log too \(\.agentfirewall\/logs\)\? \[y\/N\]/);
+      expect(existsSync(join(project, '.agentfirewall'))).toBe(false);
+      expect(kept(home).length).toBe(keeps ? 1 : 0);
+      if (keeps) expect(readFileSync(join(kept(home)[0], 'logs/firewall.log'), 'utf8')).toBe(log);
+    }
+  }, 60_000);
 });

@@ -149,8 +149,9 @@ export function buildProgram(setCode: (code: number) => void): Command {
   program
     .command('unprotect')
     .description('stop the watcher and remove the shell guards')
-    .option('--remove-config', 'also delete .agentfirewall/')
-    .action(async (o: { removeConfig?: boolean }) => setCode(await runUnprotect(o)));
+    .option('--remove-config', 'also delete .agentfirewall/ (the audit log is kept elsewhere unless --yes, or asked on a terminal)')
+    .option('-y, --yes', 'with --remove-config: delete the audit log too, without asking')
+    .action(async (o: { removeConfig?: boolean; yes?: boolean }) => setCode(await runUnprotect(o)));
 
   program
     .command('watch')

@@ -11,6 +11,7 @@ import { EXIT } from '../exit-codes.js';
 import { projectOrExit } from '../project.js';
 import { say } from '../output.js';
 import { runInit } from './init.js';
+import { removeConfig } from './remove-config.js';
 
 const pidFile = (projectDir: string) => join(firewallPaths(projectDir).dir, 'run', 'watcher.pid');
 const stateFile = (projectDir: string) => join(firewallPaths(projectDir).dir, 'run', 'watcher.json');
@@ -162,7 +163,7 @@ export async function runProtect(options: { preset: string; force?: boolean; she
 }
 
 /** `agentfirewall unprotect`: stop the watcher, remove the shell guards, and with --remove-config delete .agentfirewall/. */
-export async function runUnprotect(options: { removeConfig?: boolean }): Promise<number> {
+export async function runUnprotect(options: { removeConfig?: boolean; yes?: boolean }): Promise<number> {
   const cwd = process.cwd();
   const projectDir = findProjectDir(cwd);
   if (projectDir) {
@@ -184,10 +185,7 @@ export async function runUnprotect(options: { removeConfig?: boolean }): Promise
       }
     }
   }
-  if (options.removeConfig && projectDir) {
-    rmSync(firewallPaths(projectDir).dir, { recursive: true, force: true });
-    say(`removed ${firewallPaths(projectDir).dir}`);
-  }
+  if (options.removeConfig && projectDir) removeConfig(projectDir, options.yes === true);
   if (!projectDir && !existsSync(join(cwd, '.agentfirewall'))) say('no .agentfirewall/ here; only the shell guards were looked at');
   return EXIT.ok;
 }
