@@ -175,13 +175,14 @@ describe('check-file and check-network', () => {
     expect(cli(['check-network', 'example.com', '-p', '65535'], { cwd: project, home }).status).toBe(0);
     // Only the decisions were logged: nothing for the refused inputs.
     expect(logOf(project).map((l) => l.target)).toEqual([...hosts, 'example.com:65535']);
-  });
+    }, 60_000);
 });
 
 describe('usage errors exit 2, never 1 (which means deny)', () => {
   const { project, home } = tempProject();
   it.each([
     [['frobnicate'], /^agentfirewall: run 'agentfirewall help'/],
+    [['help', 'frobnicate'], /^agentfirewall: run 'agentfirewall help'/],
     [['check'], /^agentfirewall: pass the command line as one argument: agentfirewall check '<command>'$/],
     [['check', '--bogus', 'ls'], /^agentfirewall: quote the command line, it is one argument: agentfirewall check '--bogus ls'$/],
     [['check-file', '.env'], /^agentfirewall: run 'agentfirewall check-file --help'/],
@@ -206,6 +207,7 @@ describe('usage errors exit 2, never 1 (which means deny)', () => {
       [['check', '--json', 'git', 'push', '--force'], "agentfirewall check --json 'git push --force'"],
       [['check', '--cwd', 'a dir', 'echo', "it's"], "agentfirewall check --cwd 'a dir' 'echo it'\\''s'"],
       [['explain', 'git', 'reset', '--hard'], "agentfirewall explain 'git reset --hard'"],
+      [['check', '-q', '--', 'rm', '-rf', '/'], "agentfirewall check -q 'rm -rf /'"],
     ] as const) {
       const r = cli([...args], { cwd: project, home });
       expect(r.status).toBe(2);
@@ -214,7 +216,7 @@ describe('usage errors exit 2, never 1 (which means deny)', () => {
       expect(r.stderr).toContain(`agentfirewall: quote the command line, it is one argument: ${quoted}\n`);
     }
     expect(existsSync(join(project, '.agentfirewall/logs/firewall.log'))).toBe(false);
-  });
+  }, 60_000);
 
   it('a bare agentfirewall shows the help on stderr and exits 2', () => {
     const r = cli([], { cwd: project, home });
@@ -365,14 +367,14 @@ describe('unprotect --remove-config', () => {
     expect(r.stderr).toContain(`agentfirewall: kept the audit log: moved to ${dir} (add --yes to delete it with the config)`);
     // Nothing left marks the directory as protected.
     expect(cli(['check', 'ls'], { cwd: project, home }).stderr).toMatch(/no \.agentfirewall\/ found/);
-  });
+    }, 30_000);
 
   it('with --yes deletes the audit log too', () => {
     const { project, home } = projectWithLog();
     expect(cli(['unprotect', '--remove-config', '--yes'], { cwd: project, home }).status).toBe(0);
     expect(existsSync(join(project, '.agentfirewall'))).toBe(false);
     expect(kept(home)).toEqual([]);
-  });
+    }, 30_000);
 
   it('on a terminal asks, and deletes the log only on yes', () => {
     for (const [answer, keeps] of [['y', false], ['n', true], ['', true]] as const) {

@@ -14,6 +14,10 @@ function quotedSuggestion(cmd: Command, args: readonly string[]): string {
   const words: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
+    if (arg === '--') {
+      words.push(...args.slice(i + 1));
+      break;
+    }
     const name = arg.startsWith('--') && arg.includes('=') ? arg.slice(0, arg.indexOf('=')) : arg;
     const option = cmd.options.find((o) => o.long === name || o.short === name);
     if (!option) {
