@@ -98,6 +98,21 @@ describe('agentfirewall log', () => {
     expect(r.stderr).toMatch(/1 line\(s\) of .*firewall\.log are not JSON and were skipped/);
   });
 
+  it('colours the verdict on a terminal, and not with NO_COLOR or into a pipe', () => {
+    const { project, home } = tempProject();
+    writeDecisions(project, 1, 3);
+    const command = [process.execPath, BIN, 'log'].map((w) => `'${w}'`).join(' ');
+    // script(1) runs the command on a terminal; what it printed comes back on script's stdout.
+    const onTerminal = (env: Record<string, string>) =>
+      spawnSync('script', ['-qec', command, '/dev/null'], { cwd: project, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, ...env }, encoding: 'utf8', timeout: 20_000 });
+    const coloured = onTerminal({});
+    expect(coloured.status).toBe(0);
+    expect(coloured.stdout).toMatch(/\u001b\[[0-9;]*mDENY\u001b\[[0-9;]*m/);
+    expect(coloured.stdout).toMatch(/\u001b\[[0-9;]*mALLOW\u001b\[[0-9;]*m/);
+    expect(onTerminal({ NO_COLOR: '1' }).stdout).not.toMatch(/\u001b\[/);
+    expect(cli(['log'], { cwd: project, home }).stdout).not.toMatch(/\u001b\[/);
+  }, 60_000);
+
   it('with no log yet says so and exits 0; a bad -n or --since is a usage error', () => {
     const { project, home } = tempProject();
     const r = cli(['log'], { cwd: project, home });
