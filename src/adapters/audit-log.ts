@@ -47,6 +47,11 @@ export function formatAuditLine(record: AuditRecord, time: Date): string {
   return `${JSON.stringify({ time: time.toISOString(), ...fields, pid: record.pid ?? process.pid, detail })}\n`;
 }
 
+let linesWritten = 0;
+
+/** How many audit lines this process has written (the start-up code cache keeps the paths that wrote one). */
+export const auditLinesWritten = (): number => linesWritten;
+
 /**
  * Open the audit log of a project. Each line is appended synchronously by our own rotating appender:
  * a short-lived `check` process exits right after, and must not lose its line to an asynchronous writer.
@@ -59,6 +64,7 @@ export function openAuditLog(firewallDir: string, logging: LoggingConfig): Audit
       if (!shouldRecord(logging, r.verdict)) return;
       try {
         appendLine(file, formatAuditLine(r, new Date()), logging.max_size, logging.max_files);
+        linesWritten++;
       } catch (error) {
         throw new AuditLogError(file, error);
       }

@@ -1,3 +1,4 @@
+import { auditLinesWritten } from '../adapters/audit-log.js';
 import { requireDist } from '../config/locate.js';
 import { FILE_OPERATIONS, type FileOperation } from '../engine/types.js';
 import { runHook } from './commands/hook.js';
@@ -61,9 +62,20 @@ export function parseLeanArgs(argv: readonly string[]): LeanArgs | null {
   return result;
 }
 
+let ranPath = 'none';
+
+/**
+ * Which way this process went (`check:1:logged`): the entry keeps a V8 code cache of the bundle and
+ * refreshes it the first time each way is taken, so that a denial compiles as little as an allowed line.
+ */
+export function pathKind(): string {
+  return `${ranPath}:${process.exitCode ?? 0}:${auditLinesWritten() ? 'logged' : 'quiet'}`;
+}
+
 /** Run the CLI for `argv` (without node and script), setting the process exit code. */
 export async function run(argv: string[]): Promise<void> {
   const args = parseLeanArgs(argv);
+  ranPath = args?.command ?? 'full';
   if (!args) {
     const { main } = requireDist<typeof import('./main.js')>('cli/main.js');
     process.exitCode = await main(argv);
