@@ -144,7 +144,9 @@ describe('agentfirewall log', () => {
         w.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`writer ${id} exited ${code}`))));
       })));
       await until(() => out.split('\n').filter(Boolean).length >= 601, 'every line written');
-      expect(readdirSync(logDir(project)).filter((f) => /^firewall\.log\.\d+$/.test(f)).length).toBeGreaterThan(10);
+      // Under CPU contention a writer that finds the rotation lock taken appends on, so files grow past
+      // 8 KB and rotate less often; several rotations happen however loaded the machine is.
+      expect(readdirSync(logDir(project)).filter((f) => /^firewall\.log\.\d+$/.test(f)).length).toBeGreaterThanOrEqual(3);
     } finally {
       child.kill('SIGTERM');
     }
