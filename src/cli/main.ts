@@ -9,7 +9,7 @@ import { runStatus } from './commands/status.js';
 import { runExplain } from './commands/explain.js';
 import { runInstallHooks, runShellEnv, runUninstallHooks } from './commands/hooks.js';
 import { runServe } from './commands/serve.js';
-import { runLog, type LogOptions } from './commands/log.js';
+import { DEFAULT_COUNT, runLog, type LogOptions } from './commands/log.js';
 import { runHook } from './commands/hook.js';
 import { runProtect, runUnprotect, runWatch } from './commands/daemon.js';
 import { EXIT } from './exit-codes.js';
@@ -100,7 +100,7 @@ export function buildProgram(setCode: (code: number) => void): Command {
   program
     .command('log')
     .description('show recorded decisions, newest last, across rotated log files (-f keeps following)')
-    .option('-n, --lines <count>', `how many decisions to show (default ${20}; with --since, all since then)`)
+    .option('-n, --lines <count>', `how many decisions to show (default ${DEFAULT_COUNT}; with --since, all since then)`)
     .option('--deny', 'only denials')
     .option('--rule <glob>', 'only these rules (git/*, secrets/env-file); repeat for more', collect, [])
     .option('--source <name>', 'only decisions asked by this source (cli, bash, claude, watcher ...); repeat for more', collect, [])

@@ -19,7 +19,7 @@ export interface LogOptions {
 }
 
 /** How many decisions are shown when neither `-n` nor `--since` says otherwise. */
-const DEFAULT_COUNT = 20;
+export const DEFAULT_COUNT = 20;
 /** How often `--follow` looks for new lines. */
 const FOLLOW_POLL_MS = 150;
 
