@@ -2,6 +2,7 @@ import { existsSync, readSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { AGENTS, answer, toolCall, type Action, type AgentName } from '../../adapters/agent-protocols.js';
 import { shouldRecord } from '../../adapters/audit-level.js';
+import { openAuditLog } from '../../adapters/audit-log.js';
 import { findProjectDir, firewallPaths, requireDist } from '../../config/locate.js';
 import { loadPolicy } from '../../config/policy-cache.js';
 import type { LoadedPolicy } from '../../config/policy-types.js';
@@ -102,8 +103,7 @@ export async function runHook(agentName: string): Promise<number> {
       if (!worst || rank[decision.verdict] > rank[worst.decision.verdict]) worst = { decision, action };
     }
     if (toRecord.length) {
-      // pino is loaded only when there is a line to write: most calls are allowed and not logged.
-      const audit = requireDist<typeof import('../../adapters/audit-log.js')>('adapters/audit-log.js').openAuditLog(firewallPaths(projectDir).dir, loaded.logging);
+      const audit = openAuditLog(firewallPaths(projectDir).dir, loaded.logging);
       for (const { action, decision } of toRecord) {
         const type = action.kind === 'command' ? 'command' : action.kind === 'network' ? 'network' : 'file';
         audit.decision(type, targetOf(action), decision, agent, cwd);
