@@ -331,6 +331,17 @@ describe('status', () => {
     expect(json).toMatchObject({ projectDir: project, mode: 'enforce', preset: 'standard', issues: [] });
   });
 
+  it('shows the last five decisions even right after the log rotated', () => {
+    const { project, home } = tempProject();
+    const logs = join(project, '.agentfirewall/logs');
+    const line = (target: string) => `${JSON.stringify({ time: new Date().toISOString(), type: 'command', target, verdict: 'deny', rule: 'git/push-force', source: 'cli', pid: 1, detail: 'd' })}\n`;
+    write(join(logs, 'firewall.log.2'), ['one', 'two', 'three'].map(line).join(''));
+    write(join(logs, 'firewall.log.1'), ['four', 'five'].map(line).join(''));
+    write(join(logs, 'firewall.log'), line('six'));
+    const r = cli(['status', '--json'], { cwd: project, home });
+    expect(JSON.parse(r.stdout).recent.map((d: { target: string }) => d.target)).toEqual(['two', 'three', 'four', 'five', 'six']);
+  });
+
   it('reports config errors and exits 2', () => {
     const { project, home } = tempProject();
     writeFileSync(join(project, '.agentfirewall/config.yaml'), 'mode: loud\n');

@@ -5,27 +5,34 @@ import { loadPolicyFromYaml } from '../../config/load.js';
 import { formatIssue } from '../../config/validate.js';
 import { BUILTIN_RULES } from '../../engine/builtin-rules.js';
 import type { Policy } from '../../engine/types.js';
+import { auditFiles } from '../../adapters/audit-reader.js';
 import { SHELL_NAMES, shellHookInstalled } from '../../adapters/shell-hooks.js';
 import { EXIT } from '../exit-codes.js';
 import { projectOrExit } from '../project.js';
 import { runningWatcher, watcherState } from './daemon.js';
 import { print } from '../output.js';
 
-/** The last `count` lines of the audit log, parsed (unreadable lines are skipped). */
+/** The last `count` decisions of the audit log, parsed, reaching into rotated files when the current one has fewer. */
 function lastDecisions(file: string, count: number): Record<string, unknown>[] {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    return [];
-  }
-  return text.trim().split('\n').filter(Boolean).slice(-count).flatMap((line) => {
+  const found: Record<string, unknown>[] = [];
+  for (const path of auditFiles(file).reverse()) {
+    let text: string;
     try {
-      return [JSON.parse(line) as Record<string, unknown>];
+      text = readFileSync(path, 'utf8');
     } catch {
-      return [];
+      continue;
     }
-  });
+    const parsed = text.split('\n').filter(Boolean).flatMap((line) => {
+      try {
+        return [JSON.parse(line) as Record<string, unknown>];
+      } catch {
+        return []; // unreadable lines are skipped
+      }
+    });
+    found.unshift(...parsed.slice(-(count - found.length)));
+    if (found.length >= count) break;
+  }
+  return found;
 }
 
 /** How many rules decide: those of the preset, config and rule files, and the engine's built-in ones, less any switched off. */
