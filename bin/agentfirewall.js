@@ -30,14 +30,27 @@ const cli = { exports: {} };
 script.runInThisContext()(cli.exports, require, cli, bundle, path.dirname(bundle));
 
 const hotPath = ['check', 'check-file', 'check-network', 'hook'].includes(process.argv[2]);
-if (hotPath && (cachedData === undefined || script.cachedDataRejected)) {
+if (hotPath) {
   // Written after a check ran, so the functions the check path compiled are in the cache too
   // (a cache made by `init` or `status` would leave the check path to compile itself every time).
+  // A denial and a logged decision run code an allowed line never reaches: the cache is written again
+  // the first time each way (`pathKind`) is taken, and `<cache>.paths` lists the ways it holds.
   process.once('beforeExit', () => {
+    const kind = cli.exports.pathKind();
+    const fresh = cachedData === undefined || script.cachedDataRejected;
+    let kinds = [];
+    try {
+      if (!fresh) kinds = fs.readFileSync(`${cacheFile}.paths`, 'utf8').split('\n');
+    } catch {
+      // no list yet
+    }
+    if (kinds.includes(kind)) return;
     try {
       const tmp = `${cacheFile}.${process.pid}.tmp`;
       fs.writeFileSync(tmp, script.createCachedData());
       fs.renameSync(tmp, cacheFile);
+      fs.writeFileSync(tmp, [...kinds, kind].join('\n'));
+      fs.renameSync(tmp, `${cacheFile}.paths`);
     } catch {
       // read-only install: run without a cache
     }

@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openAuditLog } from '../src/adapters/audit-log.js';
+import pino from 'pino';
+import { formatAuditLine, openAuditLog, type AuditRecord } from '../src/adapters/audit-log.js';
 import { appendLine } from '../src/adapters/rotating-file.js';
 import { ROOT, tempDir } from './helpers.js';
 
@@ -15,7 +16,33 @@ function lines(dir: string): string[] {
     .flatMap((f) => readFileSync(join(dir, 'logs', f), 'utf8').split('\n').filter(Boolean));
 }
 
+/** The line pino wrote for a record with the options the log used before it wrote lines itself. */
+function pinoLine(r: AuditRecord, time: Date): string {
+  let out = '';
+  const logger = pino(
+    { base: undefined, messageKey: 'detail', timestamp: () => `"time":"${time.toISOString()}"`, formatters: { level: () => ({}) } },
+    { write: (line: string) => { out += line; } },
+  );
+  const { detail, ...fields } = r;
+  logger.info({ ...fields, pid: r.pid ?? process.pid }, detail);
+  return out;
+}
+
 describe('audit log', () => {
+  it('writes the same bytes pino wrote, field for field and in the same order', () => {
+    const time = new Date('2026-11-29T21:54:04.041Z');
+    const records: AuditRecord[] = [
+      { type: 'command', target: 'git reset --hard', verdict: 'deny', rule: 'git/reset-hard', detail: 'discards work', source: 'cli', cwd: '/work/app' },
+      { ...record, cwd: undefined },
+      { type: 'file', target: 'write /p/.env "q" \\ \n\t\u0001 é ✓', verdict: 'warn', rule: 'secrets/env-file', detail: `${'long '.repeat(40)}"end"`, source: 'claude', cwd: '/p', pid: 42 },
+      { pid: 7, source: 'watcher', type: 'process', target: 'kill 7', verdict: 'deny', rule: 'fs/rm-project', detail: '' },
+    ];
+    for (const r of records) expect(formatAuditLine(r, time)).toBe(pinoLine(r, time));
+    expect(formatAuditLine(records[0], time)).toBe(
+      `{"time":"2026-11-29T21:54:04.041Z","type":"command","target":"git reset --hard","verdict":"deny","rule":"git/reset-hard","source":"cli","cwd":"/work/app","pid":${process.pid},"detail":"discards work"}\n`,
+    );
+  });
+
   it('filters by level: error keeps deny, warn keeps deny and warn, info keeps all', () => {
     for (const [level, kept] of [['error', ['deny']], ['warn', ['deny', 'warn']], ['info', ['deny', 'warn', 'allow']]] as const) {
       const dir = tempDir();

@@ -1,8 +1,9 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { VERSION } from '../src/version.js';
-import { cli, ROOT, tempDir, tempProject, write } from './helpers.js';
+import { BIN, cli, ROOT, tempDir, tempProject, write } from './helpers.js';
 
 const logOf = (project: string) =>
   readFileSync(join(project, '.agentfirewall/logs/firewall.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
@@ -154,24 +155,85 @@ describe('check-file and check-network', () => {
     expect(cli(['check-network', '0xa9fea9fe', '--port', '80'], { cwd: project, home }).status).toBe(1);
     expect(cli(['check-network', 'github.com'], { cwd: project, home }).status).toBe(0);
   });
+
+  it('check-network decides every way of writing a host, and refuses what is none with exit 2', () => {
+    const { project, home } = tempProject();
+    const config = join(project, '.agentfirewall/config.yaml');
+    writeFileSync(config, readFileSync(config, 'utf8').replace(/^  level: warn$/m, '  level: info'));
+    const hosts = ['github.com', 'api.github.com.', 'localhost:8080', '10.0.0.1', '[::1]:443', '::1', 'https://example.com:8443/a?b', 'bücher.de', 'my_host.internal'];
+    for (const host of hosts) expect(cli(['check-network', host], { cwd: project, home })).toMatchObject({ status: 0, stdout: '' });
+    const bad = ['not a host!!', '', 'exa mple.com', 'a..b', 'trail-.example.com', 'example.com:0', 'example.com:70000', 'host:port', 'http://', 'http://x:99999/', '[::g]'];
+    for (const host of bad) {
+      const r = cli(['check-network', host], { cwd: project, home });
+      expect(r.status, host).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(/^agentfirewall: '.*' (is not a host name, IP address or URL|is not a valid URL|has port .*)\nagentfirewall: pass a host such as/);
+    }
+    const r = cli(['check-network', 'example.com', '-p', '0'], { cwd: project, home });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/argument '0' is invalid\. A port is a number from 1 to 65535/);
+    expect(cli(['check-network', 'example.com', '-p', '65535'], { cwd: project, home }).status).toBe(0);
+    // Only the decisions were logged: nothing for the refused inputs.
+    expect(logOf(project).map((l) => l.target)).toEqual([...hosts, 'example.com:65535']);
+    }, 60_000);
 });
 
 describe('usage errors exit 2, never 1 (which means deny)', () => {
   const { project, home } = tempProject();
   it.each([
-    [[]],
-    [['frobnicate']],
-    [['check']],
-    [['check', '--bogus', 'ls']],
-    [['check-file', '.env']],
-    [['check-file', '.env', '-o', 'obliterate']],
-    [['check-network', 'x', '--port', '99999']],
-    [['init', '--preset']],
-  ])('%j', (args) => {
+    [['frobnicate'], /^agentfirewall: run 'agentfirewall help'/],
+    [['help', 'frobnicate'], /^agentfirewall: run 'agentfirewall help'/],
+    [['check'], /^agentfirewall: pass the command line as one argument: agentfirewall check '<command>'$/],
+    [['check', '--bogus', 'ls'], /^agentfirewall: quote the command line, it is one argument: agentfirewall check '--bogus ls'$/],
+    [['check-file', '.env'], /^agentfirewall: run 'agentfirewall check-file --help'/],
+    [['check-file', '.env', '-o', 'obliterate'], /^agentfirewall: run 'agentfirewall check-file --help'/],
+    [['check-network', 'x', '--port', '99999'], /^agentfirewall: run 'agentfirewall check-network --help'/],
+    [['check-network', 'x', '-p', '0'], /^agentfirewall: run 'agentfirewall check-network --help'/],
+    [['init', '--preset'], /^agentfirewall: run 'agentfirewall init --help'/],
+  ])('%j: every line prefixed, the last one a hint', (args, hint) => {
     const r = cli(args, { cwd: project, home });
     expect(r.status).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr.length).toBeGreaterThan(0);
+    const lines = r.stderr.trimEnd().split('\n');
+    expect(lines.length).toBeGreaterThan(1);
+    for (const line of lines) expect(line).toMatch(/^agentfirewall: \S/);
+    expect(lines.at(-1)).toMatch(hint);
+  });
+
+  it('an unquoted command line is refused with the quoted line to run instead, and nothing is decided', () => {
+    const { project, home } = tempProject();
+    for (const [args, quoted] of [
+      [['check', 'rm', '-rf', '/'], "agentfirewall check 'rm -rf /'"],
+      [['check', '--json', 'git', 'push', '--force'], "agentfirewall check --json 'git push --force'"],
+      [['check', '--cwd', 'a dir', 'echo', "it's"], "agentfirewall check --cwd 'a dir' 'echo it'\\''s'"],
+      [['explain', 'git', 'reset', '--hard'], "agentfirewall explain 'git reset --hard'"],
+      [['check', '-q', '--', 'rm', '-rf', '/'], "agentfirewall check -q 'rm -rf /'"],
+    ] as const) {
+      const r = cli([...args], { cwd: project, home });
+      expect(r.status).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(/^agentfirewall: (unknown option|too many arguments)/);
+      expect(r.stderr).toContain(`agentfirewall: quote the command line, it is one argument: ${quoted}\n`);
+    }
+    expect(existsSync(join(project, '.agentfirewall/logs/firewall.log'))).toBe(false);
+  }, 60_000);
+
+  it('a bare agentfirewall shows the help on stderr and exits 2', () => {
+    const r = cli([], { cwd: project, home });
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/Usage: agentfirewall/);
+  });
+
+  it.each([[['help']], [['help', 'check']], [['help', 'check-network']]])('%j prints help on stdout and exits 0', (args) => {
+    const r = cli(args, { cwd: project, home });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`^Usage: agentfirewall ${args[1] ?? ''}`));
+    expect(r.stderr).toBe('');
+  });
+
+  it('help check is the same text as check --help', () => {
+    expect(cli(['help', 'check'], { cwd: project, home }).stdout).toBe(cli(['check', '--help'], { cwd: project, home }).stdout);
   });
 
   it.each([
@@ -187,7 +249,7 @@ describe('usage errors exit 2, never 1 (which means deny)', () => {
   it('--version prints the package version', () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
     expect(VERSION).toBe(pkg.version);
-    expect(cli(['--version'], { cwd: project, home }).stdout.trim()).toBe(pkg.version);
+    for (const args of [['--version'], ['-v'], ['version']]) expect(cli(args, { cwd: project, home })).toMatchObject({ status: 0, stdout: `${pkg.version}\n`, stderr: '' });
   });
 });
 
@@ -262,9 +324,22 @@ describe('status', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^mode\s+enforce$/m);
     expect(r.stdout).toMatch(/^preset\s+standard$/m);
+    expect(r.stdout).toMatch(/^rules\s+\d+ in force \(\d+ from the preset, config and rule files, \d+ built-in\)$/m);
+    expect(r.stdout).not.toMatch(/pattern rules/);
     expect(r.stdout).toMatch(/DENY\s+git\/push-force command git push -f/);
     const json = JSON.parse(cli(['status', '--json'], { cwd: project, home }).stdout);
     expect(json).toMatchObject({ projectDir: project, mode: 'enforce', preset: 'standard', issues: [] });
+  });
+
+  it('shows the last five decisions even right after the log rotated', () => {
+    const { project, home } = tempProject();
+    const logs = join(project, '.agentfirewall/logs');
+    const line = (target: string) => `${JSON.stringify({ time: new Date().toISOString(), type: 'command', target, verdict: 'deny', rule: 'git/push-force', source: 'cli', pid: 1, detail: 'd' })}\n`;
+    write(join(logs, 'firewall.log.2'), ['one', 'two', 'three'].map(line).join(''));
+    write(join(logs, 'firewall.log.1'), ['four', 'five'].map(line).join(''));
+    write(join(logs, 'firewall.log'), line('six'));
+    const r = cli(['status', '--json'], { cwd: project, home });
+    expect(JSON.parse(r.stdout).recent.map((d: { target: string }) => d.target)).toEqual(['two', 'three', 'four', 'five', 'six']);
   });
 
   it('reports config errors and exits 2', () => {
@@ -275,4 +350,54 @@ describe('status', () => {
     expect(r.stdout).toMatch(/config errors \(1\)/);
     expect(r.stdout).toMatch(/config\.yaml:1:1: mode: must be one of/);
   });
+});
+
+describe('unprotect --remove-config', () => {
+  /** A project with two decisions in its audit log. */
+  function projectWithLog(): { project: string; home: string; log: string } {
+    const { project, home } = tempProject();
+    cli(['check', 'git push -f'], { cwd: project, home });
+    cli(['check', 'git reset --hard'], { cwd: project, home });
+    const log = readFileSync(join(project, '.agentfirewall/logs/firewall.log'), 'utf8');
+    expect(log.trim().split('\n')).toHaveLength(2);
+    return { project, home, log };
+  }
+  const kept = (home: string) => {
+    const dir = join(home, '.local/state/agentfirewall/removed');
+    return existsSync(dir) ? readdirSync(dir).map((d) => join(dir, d)) : [];
+  };
+
+  it('without --yes and no terminal: deletes the config and keeps the audit log outside the project', () => {
+    const { project, home, log } = projectWithLog();
+    const r = cli(['unprotect', '--remove-config'], { cwd: project, home });
+    expect(r.status).toBe(0);
+    expect(existsSync(join(project, '.agentfirewall'))).toBe(false);
+    const [dir] = kept(home);
+    expect(dir).toMatch(/\/project-\d{4}-/);
+    expect(readFileSync(join(dir, 'logs/firewall.log'), 'utf8')).toBe(log);
+    expect(r.stderr).toContain(`agentfirewall: kept the audit log: moved to ${dir} (add --yes to delete it with the config)`);
+    // Nothing left marks the directory as protected.
+    expect(cli(['check', 'ls'], { cwd: project, home }).stderr).toMatch(/no \.agentfirewall\/ found/);
+    }, 30_000);
+
+  it('with --yes deletes the audit log too', () => {
+    const { project, home } = projectWithLog();
+    expect(cli(['unprotect', '--remove-config', '--yes'], { cwd: project, home }).status).toBe(0);
+    expect(existsSync(join(project, '.agentfirewall'))).toBe(false);
+    expect(kept(home)).toEqual([]);
+    }, 30_000);
+
+  it('on a terminal asks, and deletes the log only on yes', () => {
+    for (const [answer, keeps] of [['y', false], ['n', true], ['', true]] as const) {
+      const { project, home, log } = projectWithLog();
+      const command = [process.execPath, BIN, 'unprotect', '--remove-config'].map((w) => `'${w}'`).join(' ');
+      // script(1) gives the command a terminal and types the answer into it.
+      const r = spawnSync('script', ['-qec', command, '/dev/null'], { cwd: project, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home }, input: `${answer}\n`, encoding: 'utf8', timeout: 20_000 });
+      expect(r.status, r.stdout).toBe(0);
+      expect(r.stdout).toMatch(/delete the audit log too \(\.agentfirewall\/logs\)\? \[y\/N\]/);
+      expect(existsSync(join(project, '.agentfirewall'))).toBe(false);
+      expect(kept(home).length).toBe(keeps ? 1 : 0);
+      if (keeps) expect(readFileSync(join(kept(home)[0], 'logs/firewall.log'), 'utf8')).toBe(log);
+    }
+  }, 60_000);
 });

@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import pino from 'pino';
 import type { LoggingConfig } from '../config/schema.js';
 import type { Decision } from '../engine/types.js';
 import { shouldRecord } from './audit-level.js';
@@ -8,7 +7,7 @@ import { appendLine } from './rotating-file.js';
 /** What a decision was about. */
 export type AuditType = 'command' | 'file' | 'network' | 'process';
 
-/** One audit line's content (pino adds `time`). */
+/** One audit line's content (the writer adds `time`, and `pid` when it is not given). */
 export interface AuditRecord {
   type: AuditType;
   target: string;
@@ -37,42 +36,38 @@ export interface AuditLog {
   decision(type: AuditType, target: string, decision: Decision, source: string, cwd?: string): void;
 }
 
+/**
+ * One audit line: `time` first, the record's fields in their order (undefined ones left out), `pid`,
+ * and `detail` last. This is the shape the log has always had (pino's, with its level and base fields
+ * switched off), so readers of old and new lines see one format; writing it directly keeps pino's
+ * module graph off the start-up of every logged `check`.
+ */
+export function formatAuditLine(record: AuditRecord, time: Date): string {
+  const { detail, ...fields } = record;
+  return `${JSON.stringify({ time: time.toISOString(), ...fields, pid: record.pid ?? process.pid, detail })}\n`;
+}
+
+let linesWritten = 0;
+
+/** How many audit lines this process has written (the start-up code cache keeps the paths that wrote one). */
+export const auditLinesWritten = (): number => linesWritten;
 
 /**
- * Open the audit log of a project. Lines are formatted by pino and written synchronously by our own
- * rotating appender: a short-lived `check` process exits right after, and must not lose its line to
- * an asynchronous transport.
+ * Open the audit log of a project. Each line is appended synchronously by our own rotating appender:
+ * a short-lived `check` process exits right after, and must not lose its line to an asynchronous writer.
  */
 export function openAuditLog(firewallDir: string, logging: LoggingConfig): AuditLog {
   const file = join(firewallDir, logging.file);
-  let failure: unknown;
-  const destination = {
-    write(line: string) {
-      try {
-        appendLine(file, line, logging.max_size, logging.max_files);
-      } catch (error) {
-        failure = error;
-      }
-    },
-  };
-  const logger = pino(
-    {
-      base: undefined,
-      messageKey: 'detail',
-      // No level field: with an empty level the timestamp opens the object, so it has no leading comma.
-      timestamp: () => `"time":"${new Date().toISOString()}"`,
-      formatters: { level: () => ({}) },
-    },
-    destination,
-  );
   return {
     file,
     record(r) {
       if (!shouldRecord(logging, r.verdict)) return;
-      const { detail, ...fields } = r;
-      failure = undefined;
-      logger.info({ ...fields, pid: r.pid ?? process.pid }, detail);
-      if (failure) throw new AuditLogError(file, failure);
+      try {
+        appendLine(file, formatAuditLine(r, new Date()), logging.max_size, logging.max_files);
+        linesWritten++;
+      } catch (error) {
+        throw new AuditLogError(file, error);
+      }
     },
     decision(type, target, d, source, cwd) {
       this.record({ type, target, verdict: d.verdict, rule: d.rule, detail: d.reason, source, cwd });

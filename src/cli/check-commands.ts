@@ -1,6 +1,7 @@
 import { realpathSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { shouldRecord } from '../adapters/audit-level.js';
+import { openAuditLog } from '../adapters/audit-log.js';
 import { decisionNotice } from '../adapters/breaker-notice.js';
 import { decideCommand } from '../adapters/path-facts.js';
 import { firewallPaths, requireDist } from '../config/locate.js';
@@ -12,6 +13,7 @@ import { Engine } from '../engine/engine.js';
 import type { GlobMatcherFactory } from '../engine/path-globs.js';
 import type { Decision, FileOperation, FirewallEvent } from '../engine/types.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
+import { hostSyntaxError } from './host-syntax.js';
 import { projectOrExit } from './project.js';
 import { print, say, sayLines, styleFor, verdictLabel } from './output.js';
 
@@ -90,8 +92,6 @@ async function report(
   const source = options.source ?? 'cli';
   if (shouldRecord(loaded.logging, decision.verdict)) {
     try {
-      // pino is loaded only when a line is to be written.
-      const { openAuditLog } = requireDist<typeof import('../adapters/audit-log.js')>('adapters/audit-log.js');
       openAuditLog(firewallPaths(loaded.policy.projectDir).dir, loaded.logging).decision(type, target, decision, source, cwd);
     } catch (error) {
       say((error as Error).message);
@@ -162,6 +162,11 @@ export async function runCheckFile(path: string, operation: FileOperation, optio
 
 /** `agentfirewall check-network <host>`: decide an outbound connection. */
 export async function runCheckNetwork(host: string, port: number | undefined, options: CheckOptions): Promise<number> {
+  const problem = hostSyntaxError(host);
+  if (problem) {
+    sayLines([`agentfirewall: '${host}' ${problem}`, 'agentfirewall: pass a host such as example.com, 10.0.0.1, [::1]:8080 or https://example.com/path']);
+    return EXIT.error;
+  }
   const cwd = resolve(options.cwd ?? process.cwd());
   const loaded = await policyFor(cwd, options.fallback);
   if (typeof loaded === 'number') return loaded;

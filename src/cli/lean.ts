@@ -1,7 +1,9 @@
+import { auditLinesWritten } from '../adapters/audit-log.js';
 import { requireDist } from '../config/locate.js';
 import { FILE_OPERATIONS, type FileOperation } from '../engine/types.js';
 import { runHook } from './commands/hook.js';
 import { say } from './output.js';
+import { isPort } from './host-syntax.js';
 import { runCheck, runCheckFile, runCheckNetwork, type CheckOptions } from './check-commands.js';
 
 /**
@@ -54,15 +56,26 @@ export function parseLeanArgs(argv: readonly string[]): LeanArgs | null {
     result.operation = operation as FileOperation;
   }
   if (command === 'check-network' && port !== undefined) {
-    if (!/^\d{1,5}$/.test(port) || Number(port) > 65535) return null;
+    if (!isPort(port)) return null;
     result.port = Number(port);
   }
   return result;
 }
 
+let ranPath = 'none';
+
+/**
+ * Which way this process went (`check:1:logged`): the entry keeps a V8 code cache of the bundle and
+ * refreshes it the first time each way is taken, so that a denial compiles as little as an allowed line.
+ */
+export function pathKind(): string {
+  return `${ranPath}:${process.exitCode ?? 0}:${auditLinesWritten() ? 'logged' : 'quiet'}`;
+}
+
 /** Run the CLI for `argv` (without node and script), setting the process exit code. */
 export async function run(argv: string[]): Promise<void> {
   const args = parseLeanArgs(argv);
+  ranPath = args?.command ?? 'full';
   if (!args) {
     const { main } = requireDist<typeof import('./main.js')>('cli/main.js');
     process.exitCode = await main(argv);

@@ -1,4 +1,4 @@
-import { Argument, Command, CommanderError, Option } from 'commander';
+import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { AGENTS } from '../adapters/agent-protocols.js';
 import { PRESET_NAMES } from '../config/locate.js';
 import { FILE_OPERATIONS, type FileOperation } from '../engine/types.js';
@@ -9,11 +9,17 @@ import { runStatus } from './commands/status.js';
 import { runExplain } from './commands/explain.js';
 import { runInstallHooks, runShellEnv, runUninstallHooks } from './commands/hooks.js';
 import { runServe } from './commands/serve.js';
+import { DEFAULT_COUNT, runLog, type LogOptions } from './commands/log.js';
 import { runHook } from './commands/hook.js';
 import { runDoctor } from './commands/doctor.js';
 import { runProtect, runUnprotect, runWatch } from './commands/daemon.js';
 import { EXIT } from './exit-codes.js';
-import { say, sayLines } from './output.js';
+import { isPort } from './host-syntax.js';
+import { print, say } from './output.js';
+import { formatUsageError, usageHint } from './usage-errors.js';
+
+/** Collect a repeated option's values. */
+const collect = (value: string, previous: string[]) => [...previous, value];
 
 function checkOptions(cmd: Command): Command {
   return cmd
@@ -28,9 +34,18 @@ function checkOptions(cmd: Command): Command {
 export function buildProgram(setCode: (code: number) => void): Command {
   const program = new Command('agentfirewall')
     .description('Guard what AI coding agents do in a repository: allow, deny or warn on commands, files and hosts.')
-    .version(VERSION, '-V, --version')
-    .showHelpAfterError()
+    .version(VERSION, '-v, --version', 'print the version')
+    .helpCommand('help [command]', 'show the help of a command')
+    // Set before any subcommand is added: each one copies it.
+    .configureOutput({ outputError: (message, write) => write(formatUsageError(message)) })
     .exitOverride();
+
+  program
+    .command('version')
+    .description('print the version')
+    .action(() => {
+      print(VERSION);
+    });
 
   program
     .command('init')
@@ -77,11 +92,24 @@ export function buildProgram(setCode: (code: number) => void): Command {
       .command('check-network')
       .description('decide an outbound connection (exit 0 allow or warn, 1 deny, 2 error)')
       .argument('<host>', 'a host name, IP address or URL')
-      .option('-p, --port <port>', 'the port', (v) => {
-        if (!/^\d{1,5}$/.test(v) || Number(v) > 65535) throw new CommanderError(EXIT.error, 'agentfirewall.port', `error: invalid port '${v}'`);
+      .option('-p, --port <port>', 'the port (1-65535)', (v) => {
+        if (!isPort(v)) throw new InvalidArgumentError('A port is a number from 1 to 65535.');
         return Number(v);
       }),
   ).action(async (host: string, o: CheckOptions & { port?: number }) => setCode(await runCheckNetwork(host, o.port, o)));
+
+  program
+    .command('log')
+    .description('show recorded decisions, newest last, across rotated log files (-f keeps following)')
+    .option('-n, --lines <count>', `how many decisions to show (default ${DEFAULT_COUNT}; with --since, all since then)`)
+    .option('--deny', 'only denials')
+    .option('--rule <glob>', 'only these rules (git/*, secrets/env-file); repeat for more', collect, [])
+    .option('--source <name>', 'only decisions asked by this source (cli, bash, claude, watcher ...); repeat for more', collect, [])
+    .option('--since <when>', 'only decisions since a duration ago (30s, 10m, 2h, 1d, 1w) or a date and time (ISO 8601)')
+    .option('-f, --follow', 'keep printing decisions as they are recorded, until Ctrl-C')
+    .option('--json', 'print the stored JSON lines as they are')
+    .option('--cwd <dir>', 'the project (default: the current directory)')
+    .action(async (o: LogOptions) => setCode(await runLog(o)));
 
   program
     .command('install-hooks')
@@ -130,8 +158,9 @@ export function buildProgram(setCode: (code: number) => void): Command {
   program
     .command('unprotect')
     .description('stop the watcher and remove the shell guards')
-    .option('--remove-config', 'also delete .agentfirewall/')
-    .action(async (o: { removeConfig?: boolean }) => setCode(await runUnprotect(o)));
+    .option('--remove-config', 'also delete .agentfirewall/ (the audit log is kept elsewhere unless --yes, or asked on a terminal)')
+    .option('-y, --yes', 'with --remove-config: delete the audit log too, without asking')
+    .action(async (o: { removeConfig?: boolean; yes?: boolean }) => setCode(await runUnprotect(o)));
 
   program
     .command('watch')
@@ -155,13 +184,19 @@ export async function main(argv: string[]): Promise<number> {
   const program = buildProgram((c) => {
     code = c;
   });
+  if (argv[0] === 'help' && argv[1] !== undefined && !program.commands.some((c) => c.name() === argv[1])) {
+    say(`unknown command '${argv[1]}'`);
+    say("run 'agentfirewall help' for the list of commands");
+    return EXIT.error;
+  }
   try {
     await program.parseAsync(argv, { from: 'user' });
     return code;
   } catch (error) {
     if (error instanceof CommanderError) {
-      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return EXIT.ok;
-      if (error.code === 'agentfirewall.port') sayLines([error.message]);
+      // Help and version exit 0; help shown for a bare `agentfirewall` and every usage error are exit 2.
+      if (error.exitCode === 0) return EXIT.ok;
+      if (error.code !== 'commander.help') say(usageHint(program, error, argv));
       return EXIT.error;
     }
     say(`internal error: ${(error as Error).stack ?? error}`);

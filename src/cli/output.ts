@@ -28,7 +28,7 @@ export async function styleFor(fd: 1 | 2): Promise<Style> {
  * Write straight to a file descriptor. Creating `process.stderr` costs a short-lived `check` about as much
  * as deciding, and a synchronous write cannot be lost when the process exits right after.
  */
-function writeFd(fd: 1 | 2, text: string): void {
+function writeFd(fd: 1 | 2, text: string): boolean {
   const { writeSync } = process.getBuiltinModule('node:fs');
   const data = Buffer.from(text);
   for (let offset = 0; offset < data.length; ) {
@@ -36,10 +36,11 @@ function writeFd(fd: 1 | 2, text: string): void {
       offset += writeSync(fd, data, offset);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'EAGAIN') continue; // a non-blocking pipe that is full: try again
-      if ((error as NodeJS.ErrnoException).code === 'EPIPE') return; // the reader went away
+      if ((error as NodeJS.ErrnoException).code === 'EPIPE') return false; // the reader went away
       throw error;
     }
   }
+  return true;
 }
 
 /**
@@ -62,9 +63,9 @@ export function say(text: string): void {
   writeFd(2, `agentfirewall: ${text}\n`);
 }
 
-/** Requested output on stdout. */
-export function print(text: string): void {
-  writeFd(1, text.endsWith('\n') ? text : `${text}\n`);
+/** Requested output on stdout; false when its reader has gone away. */
+export function print(text: string): boolean {
+  return writeFd(1, text.endsWith('\n') ? text : `${text}\n`);
 }
 
 /** Several lines on stderr, as one write. */

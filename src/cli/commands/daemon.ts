@@ -14,6 +14,7 @@ import { say } from '../output.js';
 import { ensureGitignore, runInit } from './init.js';
 import { runDoctor } from './doctor.js';
 import { runAgentHooks } from './hooks.js';
+import { removeConfig } from './remove-config.js';
 
 // Kept in the state directory, outside the project: a checkout that removes .agentfirewall/ must not lose them.
 const pidFile = watcherPidFile;
@@ -170,7 +171,7 @@ export async function runProtect(options: { preset: string; force?: boolean; she
 }
 
 /** `agentfirewall unprotect`: stop the watcher, remove the shell guards, and with --remove-config delete .agentfirewall/. */
-export async function runUnprotect(options: { removeConfig?: boolean }): Promise<number> {
+export async function runUnprotect(options: { removeConfig?: boolean; yes?: boolean }): Promise<number> {
   const cwd = process.cwd();
   const projectDir = findProjectDir(cwd);
   // A checkout may have removed .agentfirewall/ while its watcher runs on: the state record still names it.
@@ -195,9 +196,8 @@ export async function runUnprotect(options: { removeConfig?: boolean }): Promise
     }
   }
   if (options.removeConfig && projectDir) {
-    rmSync(firewallPaths(projectDir).dir, { recursive: true, force: true });
+    removeConfig(projectDir, options.yes === true);
     rmSync(projectStateDir(projectDir), { recursive: true, force: true });
-    say(`removed ${firewallPaths(projectDir).dir}`);
   }
   if (!watched && !existsSync(join(cwd, '.agentfirewall'))) say('no .agentfirewall/ here; only the shell guards were looked at');
   return EXIT.ok;

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { AGENTS, answer, callerOf, toolCall, type Action, type AgentName } from '../../adapters/agent-protocols.js';
 import { commandPaths, ourCommandsIn, settingsFile } from '../../adapters/agent-settings.js';
 import { shouldRecord } from '../../adapters/audit-level.js';
+import { openAuditLog } from '../../adapters/audit-log.js';
 import { decisionNotice } from '../../adapters/breaker-notice.js';
 import { decideCommand } from '../../adapters/path-facts.js';
 import { findProjectDir, firewallPaths, requireDist } from '../../config/locate.js';
@@ -116,8 +117,7 @@ export async function runHook(agentName: string): Promise<number> {
       if (!worst || rank[decision.verdict] > rank[worst.decision.verdict]) worst = { decision, action };
     }
     if (toRecord.length) {
-      // pino is loaded only when there is a line to write: most calls are allowed and not logged.
-      const audit = requireDist<typeof import('../../adapters/audit-log.js')>('adapters/audit-log.js').openAuditLog(firewallPaths(projectDir).dir, loaded.logging);
+      const audit = openAuditLog(firewallPaths(projectDir).dir, loaded.logging);
       for (const { action, decision } of toRecord) {
         const type = action.kind === 'command' ? 'command' : action.kind === 'network' ? 'network' : 'file';
         audit.decision(type, targetOf(action, cwd), decision, caller, cwd);

@@ -4,6 +4,8 @@ import { findProjectDir, firewallPaths } from '../../config/locate.js';
 import { loadPolicyFromYaml } from '../../config/load.js';
 import { formatIssue } from '../../config/validate.js';
 import { BUILTIN_RULES } from '../../engine/builtin-rules.js';
+import type { Policy } from '../../engine/types.js';
+import { auditFiles } from '../../adapters/audit-reader.js';
 import { SHELL_NAMES, shellHookInstalled } from '../../adapters/shell-hooks.js';
 import { installedAgentHooks, readinessLine } from '../../adapters/hook-readiness.js';
 import { recordedProjectAbove } from '../../adapters/state-dir.js';
@@ -13,21 +15,35 @@ import { projectOrExit } from '../project.js';
 import { runningWatcher, watcherState } from './daemon.js';
 import { print, say } from '../output.js';
 
-/** The last `count` lines of the audit log, parsed (unreadable lines are skipped). */
+/** The last `count` decisions of the audit log, parsed, reaching into rotated files when the current one has fewer. */
 function lastDecisions(file: string, count: number): Record<string, unknown>[] {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    return [];
-  }
-  return text.trim().split('\n').filter(Boolean).slice(-count).flatMap((line) => {
+  const found: Record<string, unknown>[] = [];
+  for (const path of auditFiles(file).reverse()) {
+    let text: string;
     try {
-      return [JSON.parse(line) as Record<string, unknown>];
+      text = readFileSync(path, 'utf8');
     } catch {
-      return [];
+      continue;
     }
-  });
+    const parsed = text.split('\n').filter(Boolean).flatMap((line) => {
+      try {
+        return [JSON.parse(line) as Record<string, unknown>];
+      } catch {
+        return []; // unreadable lines are skipped
+      }
+    });
+    found.unshift(...parsed.slice(-(count - found.length)));
+    if (found.length >= count) break;
+  }
+  return found;
+}
+
+/** How many rules decide: those of the preset, config and rule files, and the engine's built-in ones, less any switched off. */
+function rulesInForce(policy: Policy): string {
+  const on = (id: string, action: string) => (policy.overrides[id] ?? action) !== 'off';
+  const defined = policy.rules.filter((r) => on(r.id, r.action)).length;
+  const builtin = BUILTIN_RULES.filter((r) => on(r.id, r.action)).length;
+  return `${defined + builtin} in force (${defined} from the preset, config and rule files, ${builtin} built-in)`;
 }
 
 /** `agentfirewall status`: what is in force in this project. */
@@ -80,7 +96,7 @@ export function runStatus(options: { json?: boolean; cwd?: string }): number {
     `preset      ${loaded.preset}`,
     `mode        ${policy.mode}`,
     `sandbox     ${policy.sandbox.root} (escape ${policy.sandbox.allowEscape ? 'allowed' : 'denied'})`,
-    `rules       ${policy.rules.filter((r) => r.action !== 'off').length} pattern rules, ${BUILTIN_RULES.length} built-in`,
+    `rules       ${rulesInForce(policy)}`,
     `audit log   ${logFile} (${loaded.logging.enabled ? `level ${loaded.logging.level}` : 'disabled'})`,
     `watcher     ${watcher}`,
     `shell hooks ${hooks.length ? hooks.join(', ') : 'none installed'}`,

@@ -1,0 +1,91 @@
+import { closeSync, fstatSync, openSync, readdirSync, readSync, type Stats } from 'node:fs';
+import { basename, dirname } from 'node:path';
+
+/** One line of the audit log as it is stored, and the object it holds (null when it is not JSON). */
+export interface AuditEntry {
+  raw: string;
+  entry: Record<string, unknown> | null;
+}
+
+/** The audit log and its rotated files, oldest first: `firewall.log.3`, `.2`, `.1`, then `firewall.log`. */
+export function auditFiles(file: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dirname(file));
+  } catch {
+    return [];
+  }
+  const base = basename(file);
+  const rotated = names
+    .map((name) => (name.startsWith(`${base}.`) && /^\d+$/.test(name.slice(base.length + 1)) ? Number(name.slice(base.length + 1)) : 0))
+    .filter((n) => n > 0)
+    .sort((a, b) => b - a)
+    .map((n) => `${file}.${n}`);
+  return names.includes(base) ? [...rotated, file] : rotated;
+}
+
+/** A file's identity across renames: the same inode, created at the same time (inode numbers are reused). */
+const identity = (s: Stats) => `${s.dev}:${s.ino}:${s.birthtimeMs}`;
+
+/**
+ * Reads what was appended to the audit log since the last call, across rotation: it remembers how far it
+ * read each file by identity, not by name, so a file renamed from `firewall.log` to `firewall.log.1` is
+ * read on from where it was left and never twice, and files rotated in between are read whole. Only
+ * complete lines are taken; a line still being written is read at the next call.
+ */
+export class AuditTail {
+  private readonly offsets = new Map<string, number>();
+
+  constructor(readonly file: string) {}
+
+  /** Every complete line added since the previous call (on the first call: all of them), oldest first. */
+  read(): AuditEntry[] {
+    const out: AuditEntry[] = [];
+    const seen = new Set<string>();
+    for (const path of auditFiles(this.file)) {
+      let fd: number;
+      try {
+        fd = openSync(path, 'r');
+      } catch {
+        continue; // rotated away between listing and opening: read under its new name next time
+      }
+      try {
+        const stat = fstatSync(fd);
+        const id = identity(stat);
+        seen.add(id);
+        let offset = this.offsets.get(id) ?? 0;
+        if (offset > stat.size) offset = 0; // truncated: read it again from the start
+        const bytes = readFrom(fd, offset, stat.size);
+        const end = bytes.lastIndexOf(0x0a);
+        this.offsets.set(id, offset + end + 1);
+        if (end < 0) continue;
+        for (const raw of bytes.subarray(0, end).toString('utf8').split('\n')) if (raw) out.push({ raw, entry: parse(raw) });
+      } finally {
+        closeSync(fd);
+      }
+    }
+    for (const id of this.offsets.keys()) if (!seen.has(id)) this.offsets.delete(id);
+    return out;
+  }
+}
+
+function readFrom(fd: number, offset: number, size: number): Buffer {
+  if (size <= offset) return Buffer.alloc(0);
+  const buffer = Buffer.alloc(size - offset);
+  let got = 0;
+  while (got < buffer.length) {
+    const n = readSync(fd, buffer, got, buffer.length - got, offset + got);
+    if (n === 0) break;
+    got += n;
+  }
+  return buffer.subarray(0, got);
+}
+
+function parse(raw: string): Record<string, unknown> | null {
+  try {
+    const value: unknown = JSON.parse(raw);
+    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
