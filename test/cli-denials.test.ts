@@ -10,7 +10,7 @@ import { BIN, cli, tempProject, write } from './helpers.js';
 const { home, project } = tempProject();
 write(join(project, '.env.example'), 'KEY=\n');
 const run = (args: string[]) => cli(args, { cwd: project, home });
-const NEXT = /^agentfirewall: to allow: add (\{id: [a-z0-9/-]+, action: off\}(, )?)+ to the rules: list in \.agentfirewall\/config\.yaml, e\.g\. (rules: \[.*\])$/m;
+const NEXT = /^agentfirewall: to allow, a person sets in \.agentfirewall\/config\.yaml: (rules: \[(\{id: [a-z0-9/-]+, action: off\}(, )?)+\]) \(action: warn to be told only\)$/m;
 
 function hook(agent: string, payload: unknown) {
   const r = spawnSync(process.execPath, [BIN, 'hook', agent], { cwd: project, input: JSON.stringify(payload), env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home }, encoding: 'utf8' });
@@ -97,7 +97,7 @@ describe('every denial ends with how to allow it', () => {
     const before = readFileSync(config, 'utf8');
     try {
       expect(before).toMatch(/^rules: \[\]$/m);
-      writeFileSync(config, before.replace(/^rules: \[\]$/m, next![3]));
+      writeFileSync(config, before.replace(/^rules: \[\]$/m, next![1]));
       const allowed = run(args);
       expect(allowed.stderr).toMatch(/^agentfirewall: ALLOW /);
       expect(allowed.status).toBe(0);
@@ -131,7 +131,7 @@ describe('every denial ends with how to allow it', () => {
         });
         socket.on('error', reject);
       });
-      expect(answer).toMatch(/^deny \[git\/reset-hard\] .*; to allow: add \{id: git\/reset-hard, action: off\} to the rules: list/);
+      expect(answer).toMatch(/^deny \[git\/reset-hard\] .*; to allow, a person sets in \.agentfirewall\/config\.yaml: rules: \[\{id: git\/reset-hard, action: off\}\]/);
     } finally {
       server.kill('SIGTERM');
       await new Promise((resolve) => server.once('exit', resolve));

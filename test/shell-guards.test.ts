@@ -164,6 +164,7 @@ describe.skipIf(!hasTmux)('interactive bash in a terminal: what a person sees', 
       expect(screen.slice(at)).toEqual([
         `${PS1} echo A > a.txt; rm .env`,
         `agentfirewall: DENY [secrets/env-file] echo A > a.txt; rm .env: deletes a secrets file (${join(project, '.env')})`,
+        'agentfirewall: to allow, a person sets in .agentfirewall/config.yaml: rules: [{id: secrets/env-file, action: off}, {id: fs/protected-path, action: off}] (action: warn to be told only)',
         `${PS1} echo ok`,
         'ok',
         PS1,

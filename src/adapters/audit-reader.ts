@@ -24,6 +24,9 @@ export function auditFiles(file: string): string[] {
   return names.includes(base) ? [...rotated, file] : rotated;
 }
 
+/** Reads in a row a file may be absent before its offset is forgotten (it was deleted by rotation). */
+const FORGET_AFTER_MISSES = 8;
+
 /** A file's identity across renames: the same inode, created at the same time (inode numbers are reused). */
 const identity = (s: Stats) => `${s.dev}:${s.ino}:${s.birthtimeMs}`;
 
@@ -35,6 +38,7 @@ const identity = (s: Stats) => `${s.dev}:${s.ino}:${s.birthtimeMs}`;
  */
 export class AuditTail {
   private readonly offsets = new Map<string, number>();
+  private readonly missed = new Map<string, number>();
 
   constructor(readonly file: string) {}
 
@@ -64,7 +68,15 @@ export class AuditTail {
         closeSync(fd);
       }
     }
-    for (const id of this.offsets.keys()) if (!seen.has(id)) this.offsets.delete(id);
+    // A file missed once may only have been renamed between listing and opening: forget it only after it
+    // has been missing for several reads, or it would be read again from the start under its new name.
+    for (const id of this.offsets.keys()) {
+      if (seen.has(id)) this.missed.delete(id);
+      else if ((this.missed.get(id) ?? 0) + 1 >= FORGET_AFTER_MISSES) {
+        this.offsets.delete(id);
+        this.missed.delete(id);
+      } else this.missed.set(id, (this.missed.get(id) ?? 0) + 1);
+    }
     return out;
   }
 }

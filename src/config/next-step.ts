@@ -8,6 +8,6 @@ export function howToAllow(decision: Decision): string | undefined {
   if (decision.verdict !== 'deny') return undefined;
   const ids = [...new Set(decision.matches.filter((m) => m.action === 'deny').map((m) => m.rule))];
   if (ids.length === 0) return undefined;
-  const entries = ids.map((id) => `{id: ${id}, action: off}`);
-  return `to allow: add ${entries.join(', ')} to the rules: list in .agentfirewall/config.yaml, e.g. rules: [${entries.join(', ')}]`;
+  // One flow-style YAML line: pasted as is it is a whole `rules:` key; with one there already, its entries join it.
+  return `to allow, a person sets in .agentfirewall/config.yaml: rules: [${ids.map((id) => `{id: ${id}, action: off}`).join(', ')}] (action: warn to be told only)`;
 }
