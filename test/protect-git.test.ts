@@ -111,6 +111,9 @@ describe('the watcher when .agentfirewall/ disappears', () => {
     const s = cli(['status'], { cwd: project, home });
     expect(s.status).toBe(2);
     expect(s.stdout).toMatch(new RegExp(`^watcher\\s+running \\(pid ${pid}\\)`, 'm'));
+    // Without the committed .gitignore, the runtime directories still keep themselves out of git.
+    cli(['check', '--fallback', 'git push --force'], { cwd: project, home });
+    expect(git(['add', '-A', '-n'], project, env).split('\n').filter((l) => l.includes('.agentfirewall/'))).toEqual([]);
     // Still enforced: a deleted .env comes back.
     unlinkSync(join(project, '.env'));
     expect(await until(() => existsSync(join(project, '.env')))).toBe(true);
@@ -188,6 +191,47 @@ describe('the watcher judges .git as git owns it', () => {
       expect(auditLines(project).some((l) => l.type === 'process' && l.detail.includes(`after: write ${join(project, target)}`)), JSON.stringify(auditLines(project), null, 1)).toBe(true);
     }
   }, 90_000);
+});
+
+describe('git writing the working tree', () => {
+  it('a checkout, merge and stash that change a tracked .env.example and the config stop nothing and revert nothing', async () => {
+    // The template is there before the watcher starts, as in a real clone.
+    const { home, project, env } = protectedRepo(undefined, (dir) => writeFileSync(join(dir, '.env.example'), 'API_KEY=\n'));
+    const marked = gitEnv(home, { AGENTFIREWALL_RUN_ID: project });
+    git(['add', '-A'], project, env);
+    git(['commit', '-q', '-m', 'protect'], project, env);
+    // The branch that changes them is made elsewhere and fetched, as a pull would bring it: only .git changes here.
+    const other = join(tempDir(), 'clone');
+    git(['clone', '-q', project, other], home, env);
+    writeFileSync(join(other, '.env.example'), 'API_KEY=\nNEW_VAR=1\n');
+    const otherConfig = join(other, '.agentfirewall/config.yaml');
+    writeFileSync(otherConfig, readFileSync(otherConfig, 'utf8').replace(/^mode: enforce$/m, 'mode: enforce # team default'));
+    git(['commit', '-q', '-am', 'change'], other, env);
+    git(['push', '-q', 'origin', 'HEAD:envchange'], other, env);
+    const bystander = markedProcess(project, home, children);
+    const session = spawnSync('bash', ['-c', [
+      'set -e', 'git checkout -q envchange', 'git checkout -q main', 'git merge -q --no-ff envchange -m merged',
+      'git checkout -q HEAD~1', 'git checkout -q main', 'echo more >> README.md', 'git stash -q', 'git checkout -q HEAD~1', 'git checkout -q main', 'git stash pop -q',
+    ].join('\n')], { cwd: project, env: marked, encoding: 'utf8' });
+    expect(session.status, session.stderr).toBe(0);
+    // Events are handled in order: once a later violation is handled, the checkout's were judged.
+    // Changes right after git was seen at work count as its own, so the write is repeated until one is judged.
+    const judged = () => auditLines(project).some((l) => l.type === 'file' && l.target === `write ${join(project, '.env')}`);
+    for (let attempt = 0; attempt < 20 && !judged(); attempt++) {
+      writeFileSync(join(project, '.env'), `OVERWRITTEN ${attempt}\n`);
+      await until(judged, 3_000);
+    }
+    // (What is put back is the copy taken at the last reload, which the checkouts caused: the line says it was.)
+    const restored = await until(() => auditLines(project).some((l) => l.target === `restore ${join(project, '.env')}` && /^restored /.test(l.detail)));
+    expect(restored, JSON.stringify(auditLines(project).filter((l) => /stopping/.test(l.detail)), null, 1)).toBe(true);
+    const stops = auditLines(project).filter((l) => l.type === 'process' && /^stopping/.test(l.detail));
+    expect(stops.length).toBeGreaterThan(0);
+    expect(stops.every((l) => l.detail.endsWith(`after: write ${join(project, '.env')}`)), JSON.stringify(stops, null, 1)).toBe(true);
+    expect(readFileSync(join(project, '.env.example'), 'utf8')).toBe('API_KEY=\nNEW_VAR=1\n');
+    expect(readFileSync(join(project, '.agentfirewall/config.yaml'), 'utf8')).toMatch(/^mode: enforce # team default$/m);
+    expect(git(['status', '--porcelain', '--untracked-files=no'], project, env)).toBe(' M README.md\n');
+    await until(() => !alive(bystander.child));
+  }, 120_000);
 });
 
 /** One question to the resident checker, as the shell guards ask it. */

@@ -82,10 +82,20 @@ describe('watcher', () => {
     expect(lines.some((l) => l.target.startsWith('restore '))).toBe(true);
   }, 60_000);
 
-  it('an overwrite of a protected file is put back byte for byte', async () => {
+  it('an overwrite of a protected file while an agent works is put back byte for byte', async () => {
     const { project } = await protectedProject();
+    const agent = fakeAgent(project);
+    expect(await agent.ready).toBe(true);
     writeFileSync(join(project, '.env'), 'EVIL=1\n');
     expect(await until(() => readFileSync(join(project, '.env'), 'utf8') === 'SECRET=1\nTOKEN=abc\n')).toBe(true);
+    await agent.exited;
+  }, 60_000);
+
+  it("with no agent at work, a person's edit of a protected file is reported and kept", async () => {
+    const { project } = await protectedProject();
+    writeFileSync(join(project, '.env'), 'SECRET=2\nTOKEN=abc\n');
+    expect(await until(() => log(project).some((l) => l.type === 'file' && /not restored: no agent at work/.test(l.detail)))).toBe(true);
+    expect(readFileSync(join(project, '.env'), 'utf8')).toBe('SECRET=2\nTOKEN=abc\n');
   }, 60_000);
 
   it('the circuit breaker switches to alert-only after too many stops', async () => {

@@ -36,6 +36,14 @@ export interface OwnedTree {
   entries: OwnedEntry[];
   /** Anything no entry matches. */
   otherwise: Ownership;
+  /**
+   * The owner's subcommands that write the project's working tree (git checkout, merge, stash, ...): while one
+   * runs there, its changes to protected files in the tree (a tracked `.env.example`, `.agentfirewall/config.yaml`)
+   * are its work, already judged as a command line before it ran.
+   */
+  workTreeWriters: string[];
+  /** Bookkeeping files the owner writes when it has just rewritten the working tree (git moves HEAD). */
+  workTreeMarks: string[];
 }
 
 const ALL: Change[] = ['create', 'write', 'delete'];
@@ -67,6 +75,11 @@ export const GIT_TREE: OwnedTree = {
     { paths: ['objects/**', 'info/**'], changes: ALL, as: 'owner-at-work' },
   ],
   otherwise: 'owner-at-work',
+  workTreeWriters: [
+    'checkout', 'switch', 'merge', 'pull', 'stash', 'rebase', 'cherry-pick', 'revert', 'reset', 'restore', 'am', 'apply',
+    'read-tree', 'checkout-index', 'sparse-checkout', 'submodule', 'worktree', 'clone', 'bisect',
+  ],
+  workTreeMarks: ['HEAD', 'ORIG_HEAD', 'logs/HEAD'],
 };
 
 export const OWNED_TREES: readonly OwnedTree[] = [GIT_TREE];
@@ -100,6 +113,13 @@ export function judgeOwned(tree: OwnedTree, inner: string, change: Change): Owne
 }
 
 /** Is this process one of the owner's? (`git` covers `git-remote-https`, `git-upload-pack` ...) */
+/** Is `p` the owner running one of the subcommands that write the working tree? */
+export function writesWorkTree(tree: OwnedTree, p: { cmd: string; comm: string }): boolean {
+  if (!isOwnerProcess(tree, p)) return false;
+  const words = p.cmd.split(/\s+/).slice(1);
+  return words.some((w) => tree.workTreeWriters.includes(w));
+}
+
 export function isOwnerProcess(tree: OwnedTree, p: { cmd: string; comm: string }): boolean {
   const argv0 = (p.cmd.split(/\s+/)[0] ?? '').split('/').pop() ?? '';
   return tree.owners.some((o) => [argv0, p.comm].some((n) => n === o || n.startsWith(`${o}-`)));

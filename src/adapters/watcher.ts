@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
@@ -11,7 +12,7 @@ import type { Decision, FileOperation } from '../engine/types.js';
 import { openAuditLog, type AuditLog } from './audit-log.js';
 import { breakerFile } from './breaker-notice.js';
 import { CircuitBreaker } from './circuit-breaker.js';
-import { isOwnerProcess, judgeOwned, OWNED_TREES, ownedTreeOf, type Change, type OwnedTree } from './owned-trees.js';
+import { isOwnerProcess, judgeOwned, OWNED_TREES, ownedTreeOf, writesWorkTree, type Change, type OwnedTree } from './owned-trees.js';
 import { attribute, listProcesses, stopTree, type ProcessInfo } from './processes.js';
 import { ensureProjectStateDir, watcherStateFile } from './state-dir.js';
 import { openVault } from './vault.js';
@@ -57,6 +58,8 @@ const RELOAD_DEBOUNCE_MS = 150;
 
 /** How long after its last bookkeeping change an owner counts as still at work in its tree. */
 const OWNER_AT_WORK_MS = 2000;
+/** How long after a checkout-like git was last seen its working-tree changes may still arrive (events lag the write). */
+const WORK_TREE_WRITER_MS = 1000;
 
 const EVENT_OPERATION: Record<string, FileOperation> = { unlink: 'delete', unlinkDir: 'delete', change: 'write', add: 'create', addDir: 'create' };
 const EVENT_CHANGE: Record<string, Change> = { unlink: 'delete', unlinkDir: 'delete', change: 'write', add: 'create', addDir: 'create' };
@@ -205,10 +208,10 @@ export function startWatcher(options: WatcherOptions): Watcher {
   );
 
   /** Is the owner at work in the project (an owner process running there, or carrying the project's marker)? */
-  const ownersDoing = (tree: OwnedTree, all: readonly ProcessInfo[]): boolean => {
-    const inProject = (p: ProcessInfo) => p.cwd !== undefined && (p.cwd === projectDir || p.cwd.startsWith(`${projectDir}/`));
-    return all.some((p) => p.state !== 'Z' && isOwnerProcess(tree, p) && (inProject(p) || (options.runId !== undefined && p.runId === options.runId)));
-  };
+  const inProjectOrMarked = (p: ProcessInfo) =>
+    (p.cwd !== undefined && (p.cwd === projectDir || p.cwd.startsWith(`${projectDir}/`))) || (options.runId !== undefined && p.runId === options.runId);
+  const ownersDoing = (tree: OwnedTree, all: readonly ProcessInfo[]): boolean =>
+    all.some((p) => p.state !== 'Z' && isOwnerProcess(tree, p) && inProjectOrMarked(p));
 
   /** The file now holds exactly what the vault keeps (the watcher's own restore, or a write that changed nothing). */
   const asKept = (path: string): boolean => {
@@ -231,12 +234,32 @@ export function startWatcher(options: WatcherOptions): Watcher {
     return listing.processes;
   };
 
-  const enforce = async (path: string, operation: FileOperation, decision: Decision, owned?: { tree: OwnedTree; processes: Promise<ProcessInfo[]> }) => {
+  /**
+   * Is an owner writing the working tree (git checkout, merge, stash, pull ...) in the project now, or was one
+   * seen moments ago? Its changes to tracked protected files were judged as its command line before it ran.
+   */
+  let workTreeWriterSeen = -Infinity;
+  const workTreeBeingWritten = (all: readonly ProcessInfo[]): boolean => {
+    if (all.some((p) => p.state !== 'Z' && inProjectOrMarked(p) && OWNED_TREES.some((t) => writesWorkTree(t, p)))) workTreeWriterSeen = Date.now();
+    return Date.now() - workTreeWriterSeen < WORK_TREE_WRITER_MS;
+  };
+
+  /** Could a checkout have written this path? Not one git ignores (`.env` mostly is): git never touches those. */
+  const gitMayWrite = (path: string): Promise<boolean> =>
+    new Promise((resolveIt) => {
+      execFile('git', ['-C', projectDir, 'check-ignore', '-q', '--', path], (error) => {
+        // exit 1: not ignored; 0: ignored; anything else (no git, not a repository): no reason to think so
+        resolveIt(error !== null && (error as { code?: unknown }).code === 1);
+      });
+    });
+
+  const enforce = async (path: string, operation: FileOperation, decision: Decision, owned?: { tree: OwnedTree; processes: Promise<ProcessInfo[]> }, workTree?: Promise<ProcessInfo[]>) => {
     if ((operation === 'write' || operation === 'create') && asKept(path)) return;
     if (owned && ownersDoing(owned.tree, await owned.processes)) {
       ownerActivity.set(owned.tree, Date.now());
       return;
     }
+    if (workTree && workTreeBeingWritten(await workTree) && (await gitMayWrite(path))) return;
     record('file', `${operation} ${path}`, decision.rule, decision.reason, decision.verdict);
     if (decision.verdict !== 'deny') return;
     const all = await listProcesses();
@@ -259,7 +282,13 @@ export function startWatcher(options: WatcherOptions): Watcher {
     }
     Object.assign(state, breakerFields(breaker));
     persistState();
-    const saved = operation === 'delete' || operation === 'write' ? vault.read(path) : undefined;
+    // With no agent at work in the project an overwrite is a person's (or a tool of theirs): it is reported and
+    // kept, since putting the old bytes back would lose their edit. A deleted file comes back: that loses nothing.
+    const agentAtWork = found.some((f) => f.why !== 'agent-elsewhere');
+    const kept = operation === 'delete' || operation === 'write' ? vault.read(path) : undefined;
+    const keepEdit = operation === 'write' && !agentAtWork;
+    if (kept && keepEdit) record('file', `restore ${path}`, decision.rule, `not restored: no agent at work in the project, so the edit is kept as a person's`, 'warn');
+    const saved = keepEdit ? undefined : kept;
     if (saved) {
       try {
         const current = (() => {
@@ -318,6 +347,9 @@ export function startWatcher(options: WatcherOptions): Watcher {
       const judged = judgeOwned(tree, inner, EVENT_CHANGE[event]);
       if (judged === 'bookkeeping') {
         ownerActivity.set(tree, Date.now());
+        // git checkout and friends take the index lock before they write the tree and move HEAD after it.
+        if (inner === 'index.lock') void processesNow().then(workTreeBeingWritten);
+        if (tree.workTreeMarks.includes(inner)) workTreeWriterSeen = Date.now();
         return;
       }
       // A run of such changes (git pruning its fan-out directories) keeps the owner at work.
@@ -328,7 +360,9 @@ export function startWatcher(options: WatcherOptions): Watcher {
       if (judged === 'owner-only' && replaced) return; // replaced whole, the way the owner writes it
       if (judged !== 'violation') owned = { tree, processes: processesNow() };
     }
-    queue = queue.then(() => enforce(path, operation, decision, owned)).catch((error) => say(`internal error: ${(error as Error).stack}`));
+    // Outside the owned trees, a working tree being written by its owner (a checkout) is the owner's work.
+    const workTree = !inTree && decision.verdict === 'deny' ? processesNow() : undefined;
+    queue = queue.then(() => enforce(path, operation, decision, owned, workTree)).catch((error) => say(`internal error: ${(error as Error).stack}`));
   };
 
   const root = loaded!.policy.sandbox.root;

@@ -35,6 +35,14 @@ export function ensureGitignore(firewallDir: string): 'created' | 'completed' | 
   } catch {
     text = undefined;
   }
+  // Each runtime directory also ignores itself, so that on a branch whose .agentfirewall/ has no .gitignore
+  // (a checkout of an older commit) `git add -A` still picks up nothing of them.
+  for (const dir of RUNTIME_DIRS.filter((d) => d !== 'vault')) { // the vault now lives outside the project
+    const own = join(firewallDir, dir, '.gitignore');
+    if (existsSync(own)) continue;
+    mkdirSync(join(firewallDir, dir), { recursive: true, mode: 0o700 });
+    writeFileSync(own, '# runtime state of agentfirewall: never committed\n*\n');
+  }
   const lines = new Set((text ?? '').split('\n').map((l) => l.trim().replace(/^\/+/, '')));
   const missing = RUNTIME_DIRS.filter((d) => !lines.has(`${d}/`) && !lines.has(d));
   if (text !== undefined && missing.length === 0) return null;
