@@ -14,7 +14,8 @@ if [[ $- != *i* && -n ${BASH_EXECUTION_STRING-} ]]; then
       exit 126
     fi
     __af_resident "$BASH_EXECUTION_STRING" bash
-    case $? in
+    __af_line=$?
+    case $__af_line in
       0) ;;
       1) exit 126 ;;
       *)
@@ -25,7 +26,9 @@ if [[ $- != *i* && -n ${BASH_EXECUTION_STRING-} ]]; then
         env -u NODE_OPTIONS -u NODE_EXTRA_CA_CERTS '@NODE@' '@CLI@' check --quiet --fallback --source bash -- "$BASH_EXECUTION_STRING" || exit 126
         ;;
     esac
-    if [[ -r $__af_root/.agentfirewall/run/checker ]]; then
+    # The backstop only with a checker that answered just now: a stale run/checker (its process killed) would
+    # make every per-command question fail to connect.
+    if (( __af_line == 0 )); then
       set -o functrace
       __af_prev= __af_refused= # never taken from the environment
       # Stop this shell and every subshell between it and the top one; a trap or ignore on TERM would catch
@@ -53,6 +56,12 @@ if [[ $- != *i* && -n ${BASH_EXECUTION_STRING-} ]]; then
         # A builtin that writes nothing, with plain words only (no $, quotes, redirections): nothing to ask.
         [[ $BASH_COMMAND =~ ^(:|true|false|echo|printf|test|\[|\[\[|pwd|cd|shift|read|local|let|return|break|continue)([[:space:]][][[:alnum:]_.,:=/+@%^-]*)*$ ]] && return 0
         __af_resident "$BASH_COMMAND" bash,fragment || rc=$? # in a list: the user's set -e must not fire here
+        if (( rc == 4 )); then # the checker went away mid-string: ask a checker process instead, never let it pass
+          rc=0
+          env -u NODE_OPTIONS -u NODE_EXTRA_CA_CERTS '@NODE@' '@CLI@' check --quiet --fallback --fragment --source bash -- "$BASH_COMMAND" || rc=$?
+          (( rc == 3 )) && rc=0 # an incomplete piece (a loop header): its commands are asked one by one
+          (( rc == 0 )) || rc=1
+        fi
         (( rc == 1 )) || return 0
         __af_refused=1
         (( BASH_SUBSHELL )) && __af_stop # a subshell's exit alone would not stop the shell

@@ -386,7 +386,7 @@ describe('install-hooks / uninstall-hooks', SLOW, () => {
 });
 
 describe('the resident checker', SLOW, () => {
-  async function withServer<T>(project: string, home: string, fn: () => Promise<T> | T): Promise<T> {
+  async function withServer<T>(project: string, home: string, fn: (pid: number) => Promise<T> | T): Promise<T> {
     const server = spawn(process.execPath, [BIN, 'serve'], { cwd: project, env: baseEnv(home), stdio: ['ignore', 'ignore', 'pipe'] });
     const exited = new Promise((resolve) => server.once('exit', resolve));
     const runFile = join(project, '.agentfirewall/run/checker');
@@ -394,7 +394,7 @@ describe('the resident checker', SLOW, () => {
       await waitFor(() => existsSync(runFile) || server.exitCode !== null, 'the resident checker to start');
       expect(existsSync(runFile)).toBe(true);
       expect(statSync(runFile).mode & 0o777).toBe(0o600);
-      return await fn();
+      return await fn(server.pid!);
     } finally {
       server.kill('SIGTERM');
       await exited;
@@ -431,6 +431,24 @@ describe('the resident checker', SLOW, () => {
     });
     const log = readFileSync(join(project, '.agentfirewall/logs/firewall.log'), 'utf8');
     expect(log).toMatch(/"source":"bash"/);
+  });
+
+  it('a checker that goes away mid-string does not open the backstop: each command is then asked of a checker process', async () => {
+    const { home, project } = tempProject();
+    writeFileSync(join(project, '.env'), 'SECRET=1\n');
+    writeFileSync(join(project, 'later.sh'), 'rm -f .env\n');
+    const env = guardEnv(project, home);
+    await withServer(project, home, async (pid) => {
+      const runFile = join(project, '.agentfirewall/run/checker');
+      // The string stops the checker (TERM, an ordinary signal), waits until its run file is gone, then runs a script.
+      const line = `kill -TERM ${pid}; while [ -e ${runFile} ]; do sleep 0.05; done; echo before > before.txt; . ./later.sh; echo after > after.txt`;
+      const r = spawnSync('bash', ['-c', line], { cwd: project, env, encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(126);
+      expect(r.stderr).toMatch(/DENY \[secrets\/env-file\]/);
+      expect(existsSync(join(project, 'before.txt'))).toBe(true);
+      expect(readFileSync(join(project, '.env'), 'utf8')).toBe('SECRET=1\n');
+      expect(existsSync(join(project, 'after.txt'))).toBe(false);
+    });
   });
 
   it('adds a per-command backstop that reaches sourced files and functions', async () => {
