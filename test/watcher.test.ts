@@ -136,6 +136,12 @@ describe('watcher', () => {
     const second = cli(['watch'], { cwd: project, home });
     expect(second.status).toBe(2);
     expect(second.stderr).toMatch(/already runs/);
+    // Nor a second resident checker: it would take run/checker over and remove it when it stops.
+    const checker = readFileSync(join(project, '.agentfirewall/run/checker'), 'utf8');
+    const serve = cli(['serve'], { cwd: project, home });
+    expect(serve.status).toBe(2);
+    expect(serve.stderr).toMatch(/already runs the resident checker/);
+    expect(readFileSync(join(project, '.agentfirewall/run/checker'), 'utf8')).toBe(checker);
     const pid = Number(readFileSync(join(stateDir(home, project), 'watcher.pid'), 'utf8'));
     process.kill(pid, 'SIGTERM');
     expect(await until(() => !existsSync(join(stateDir(home, project), 'watcher.pid')))).toBe(true);

@@ -2,12 +2,19 @@ import { startCheckerServer } from '../../adapters/checker-server.js';
 import { EXIT } from '../exit-codes.js';
 import { projectOrExit } from '../project.js';
 import { say } from '../output.js';
+import { runningWatcher } from './daemon.js';
 
 /** `agentfirewall serve`: run the resident checker for this project in the foreground until SIGINT/SIGTERM. */
 export async function runServe(options: { cwd?: string }): Promise<number> {
   const cwd = options.cwd ?? process.cwd();
   const projectDir = projectOrExit(cwd);
   if (typeof projectDir === 'number') return projectDir;
+  // A second checker would take over run/checker and, when it stops, leave the guards without their backstop.
+  const watcher = runningWatcher(projectDir);
+  if (watcher !== null) {
+    say(`the watcher (pid ${watcher}) already runs the resident checker for ${projectDir}; nothing to do`);
+    return EXIT.error;
+  }
   const home = process.env.HOME || process.getBuiltinModule('node:os').homedir();
   const server = await startCheckerServer(projectDir, home, (message) => say(`warning: ${message}`));
   say(`resident checker for ${projectDir} on 127.0.0.1:${server.port} (stop with Ctrl-C)`);
