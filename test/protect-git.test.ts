@@ -260,7 +260,7 @@ describe('the circuit breaker is loud and re-arms', () => {
     await until(() => existsSync(join(project, '.env')));
     const second = markedProcess(project, home, children);
     unlinkSync(join(project, '.env'));
-    expect(await until(() => auditLines(project).some((l) => l.rule === 'watcher/circuit-breaker'))).toBe(true);
+    expect(await until(() => auditLines(project).some((l) => l.rule === 'watcher/circuit-breaker'), 60_000), JSON.stringify(auditLines(project).slice(-6), null, 1)).toBe(true);
     expect(alive(second.child)).toBe(true);
     const denied = cli(['check', 'rm -rf ~'], { cwd: project, home });
     expect(denied.status).toBe(1);
