@@ -1,9 +1,8 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BIN, cli, tempProject, write } from './helpers.js';
+import { askResident, BIN, cli, residentChecker, tempProject, write } from './helpers.js';
 
 // Through the built binary: protected files are judged alike whichever way they change, copies that destroy
 // nothing pass once the CLI has looked at the target, and every denial says how to allow it.
@@ -117,20 +116,8 @@ describe('every denial ends with how to allow it', () => {
     try {
       const deadline = Date.now() + 60_000;
       while (!existsSync(runFile) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-      const [port, token] = readFileSync(runFile, 'utf8').split('\n');
-      const answer = await new Promise<string>((resolve, reject) => {
-        const socket = connect(Number(port), '127.0.0.1', () => socket.write(`${token}\x1fbash\x1f${project}\x1fgit reset --hard\n`));
-        let data = '';
-        socket.setEncoding('utf8');
-        socket.on('data', (chunk: string) => {
-          data += chunk;
-          if (data.includes('\n')) {
-            socket.end();
-            resolve(data.trim());
-          }
-        });
-        socket.on('error', reject);
-      });
+      const { port, token } = residentChecker(project);
+      const answer = await askResident(port, `${token}\x1fbash\x1f${project}\x1fgit reset --hard`);
       expect(answer).toMatch(/^deny \[git\/reset-hard\] .*; to allow, a person sets in \.agentfirewall\/config\.yaml: rules: \[\{id: git\/reset-hard, action: off\}\]/);
     } finally {
       server.kill('SIGTERM');

@@ -1,5 +1,6 @@
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -56,4 +57,27 @@ export function cli(args: string[], options: { cwd: string; home: string; env?: 
 export function write(path: string, text: string): void {
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, text);
+}
+
+/** The running resident checker of a project: its port and token, from `.agentfirewall/run/checker`. */
+export function residentChecker(project: string): { port: number; token: string } {
+  const [port, token] = readFileSync(join(project, '.agentfirewall/run/checker'), 'utf8').split('\n');
+  return { port: Number(port), token };
+}
+
+/** One raw request line to the resident checker (`token␟flags␟cwd␟command`), answered with one line. */
+export function askResident(port: number, line: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.write(`${line}\n`));
+    let reply = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => {
+      reply += chunk;
+      if (reply.includes('\n')) {
+        socket.end();
+        resolve(reply.trim());
+      }
+    });
+    socket.on('error', reject);
+  });
 }

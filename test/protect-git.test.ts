@@ -1,9 +1,8 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cli, tempDir, tempProject } from './helpers.js';
+import { askResident, cli, residentChecker, tempDir, tempProject } from './helpers.js';
 import { addPreCommitHook, alive, auditLines, git, gitEnv, initRepo, markedProcess, stateDir, until, watcherOut } from './git-helpers.js';
 
 // protect in a real git repository: what is committed, what survives a checkout, and what the watcher makes of git.
@@ -234,21 +233,9 @@ describe('git writing the working tree', () => {
 });
 
 /** One question to the resident checker, as the shell guards ask it. */
-async function askChecker(project: string, command: string): Promise<string> {
-  const [port, token] = readFileSync(join(project, '.agentfirewall/run/checker'), 'utf8').split('\n');
-  return new Promise((resolve, reject) => {
-    const socket = connect(Number(port), '127.0.0.1', () => socket.write(`${token}\x1fbash\x1f${project}\x1f${command}\n`));
-    let reply = '';
-    socket.setEncoding('utf8');
-    socket.on('data', (d) => {
-      reply += d;
-      if (reply.includes('\n')) {
-        socket.end();
-        resolve(reply.trim());
-      }
-    });
-    socket.on('error', reject);
-  });
+function askChecker(project: string, command: string): Promise<string> {
+  const { port, token } = residentChecker(project);
+  return askResident(port, `${token}\x1fbash\x1f${project}\x1f${command}`);
 }
 
 describe('the circuit breaker is loud and re-arms', () => {

@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { installBlock, uninstallBlock } from '../src/adapters/rc-block.js';
 import { blockBody } from '../src/adapters/shell-hooks.js';
-import { BIN, cli, tempDir, tempProject } from './helpers.js';
+import { askResident, BIN, cli, residentChecker, tempDir, tempProject } from './helpers.js';
 
 // Real bash and zsh: interactive shells driven with piped input (bash; readline stays active) or in a tmux
 // terminal, and the `bash -c` / `zsh -c` shells agents start, under shell-env. Every wait is for a condition
@@ -406,21 +406,8 @@ describe('the resident checker', SLOW, () => {
     writeFileSync(join(project, '.env'), 'SECRET=1\n');
     const env = guardEnv(project, home);
     await withServer(project, home, async () => {
-      const [port, token] = readFileSync(join(project, '.agentfirewall/run/checker'), 'utf8').split('\n');
-      const { connect } = await import('node:net');
-      const ask = (line: string) =>
-        new Promise<string>((resolve, reject) => {
-          const s = connect(Number(port), '127.0.0.1', () => s.write(`${line}\n`));
-          let data = '';
-          s.on('data', (d) => {
-            data += d;
-            if (data.includes('\n')) {
-              s.end();
-              resolve(data.trim());
-            }
-          });
-          s.on('error', reject);
-        });
+      const { port, token } = residentChecker(project);
+      const ask = (line: string) => askResident(port, line);
       expect(await ask(`${token}\x1fbash\x1f${project}\x1fgit status`)).toBe('allow');
       expect(await ask(`${token}\x1fbash\x1f${project}\x1fgit push -f`)).toMatch(/^deny \[git\/push-force\]/);
       expect(await ask(`${token}\x1fbash,fragment\x1f${project}\x1ffor i in 1 2`)).toBe('incomplete');

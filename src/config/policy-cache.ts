@@ -50,9 +50,9 @@ function readEntry(projectDir: string): CacheEntry | undefined {
  * runtime directories survive a checkout of a branch without the config): the last one that loaded cleanly,
  * which the cache holds. Protection stays as the user set it instead of dropping to the standard preset.
  */
-export function lastGoodPolicy(projectDir: string, sources = policySources(projectDir)): LoadedPolicy | undefined {
+export function lastGoodPolicy(projectDir: string, sources = policySources(projectDir), cached?: CacheEntry): LoadedPolicy | undefined {
   if (sources[2] !== '\0ENOENT') return undefined;
-  const entry = readEntry(projectDir);
+  const entry = cached ?? readEntry(projectDir);
   if (!entry || entry.loaded.issues.length) return undefined;
   return { ...entry.loaded, lastGood: `.agentfirewall/config.yaml is missing (a checkout of a branch without it?); the last good policy is enforced` };
 }
@@ -64,7 +64,7 @@ export async function loadPolicy(projectDir: string): Promise<LoadedPolicy> {
   const sources = policySources(projectDir);
   const entry = readEntry(projectDir);
   if (entry && sameSources(entry.sources, sources)) return entry.loaded;
-  const kept = lastGoodPolicy(projectDir, sources);
+  const kept = lastGoodPolicy(projectDir, sources, entry); // the cache already read, not read twice
   if (kept) return kept;
   const { loadPolicyFromYaml } = requireDist<typeof import('./load.js')>('config/load.js');
   const loaded = loadPolicyFromYaml(projectDir);
