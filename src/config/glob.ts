@@ -1,12 +1,23 @@
-import picomatch from 'picomatch/posix.js';
 import { Engine } from '../engine/engine.js';
+import { compilePathMatcher } from '../engine/glob-match.js';
 import type { GlobMatcherFactory } from '../engine/path-globs.js';
 import type { Policy } from '../engine/types.js';
 
-/** picomatch with dotfiles matched, as protected paths need (`.env`, `.git/**`). */
-export const picomatchGlob: GlobMatcherFactory = (glob) => picomatch(glob, { dot: true });
+/**
+ * Path globs with dotfiles matched, as protected paths need (`.env`, `.git/**`): picomatch's syntax for
+ * `*`, `?`, `**`, `[...]` and `{a,b}`, matched without regular expressions so that no glob can take
+ * exponential time. A glob the syntax refuses is a config error (validation reports it); should one reach
+ * here anyway it matches only the path spelled exactly like it.
+ */
+export const pathGlob: GlobMatcherFactory = (glob) => {
+  const matcher = compilePathMatcher(glob);
+  return 'error' in matcher ? (path) => path === glob : matcher;
+};
 
-/** An engine wired with the glob library: what every caller outside the `check` fast path should use. */
+/** The name this factory has always been exported under. */
+export const picomatchGlob: GlobMatcherFactory = pathGlob;
+
+/** An engine wired with the glob matcher: what every caller outside the `check` fast path should use. */
 export function createEngine(policy: Policy): Engine {
-  return new Engine(policy, { glob: picomatchGlob });
+  return new Engine(policy, { glob: pathGlob });
 }

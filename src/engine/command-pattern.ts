@@ -1,4 +1,5 @@
 import { normalizePath } from '../shell/paths.js';
+import { compileWordGlob, matchWord } from './glob-match.js';
 import { normalizeArgv, type NormalizedCommand } from './options.js';
 
 /**
@@ -7,7 +8,8 @@ import { normalizeArgv, type NormalizedCommand } from './options.js';
  * Patterns compare word by word with the commands a line executes, never with raw text: the program
  * must match, every option of the pattern must be present in any spelling (`-rf`, `-r -f`,
  * `--recursive --force`), and the pattern's other words must appear in order among the command's
- * operands. `*` inside a word matches any characters (`\\*` is a literal star); a lone `*` matches any words.
+ * operands. `*` inside a word matches any characters, `?` one, `[...]` one of a class (`\\*`, `\\?`, `\\[` are
+ * literal); a lone `*` matches any words. Matching never backtracks more than the word's length per pattern token.
  */
 export interface CommandPattern {
   source: string;
@@ -32,7 +34,7 @@ export function compileCommandPattern(pattern: string): CommandPattern {
   if (words.length === 0) return { source: pattern, matches: () => false };
   if (SHELL_SYNTAX.test(words[0])) return textPattern(pattern);
   const normalized = normalizeArgv(words);
-  const nameRe = globRegExp(normalized.name);
+  const nameMatches = wordMatcher(normalized.name);
   const operands = normalized.operands.filter((w) => w !== '*');
   const options = [...normalized.options].filter((o) => !o.includes('*') && o !== '-\\');
   return {
@@ -40,7 +42,7 @@ export function compileCommandPattern(pattern: string): CommandPattern {
     matches(argv, home) {
       if (argv.length === 0) return false;
       const command = normalizeArgv(argv);
-      if (!nameRe.test(command.name)) return false;
+      if (!nameMatches(command.name)) return false;
       for (const o of options) if (!command.options.has(o)) return false;
       return operandsInOrder(operands, command, home);
     },
@@ -50,8 +52,8 @@ export function compileCommandPattern(pattern: string): CommandPattern {
 function operandsInOrder(wanted: string[], command: NormalizedCommand, home: string): boolean {
   let i = 0;
   for (const want of wanted) {
-    const re = globRegExp(canonicalOperand(expandHome(want, home)));
-    while (i < command.operands.length && !re.test(canonicalOperand(command.operands[i]))) i++;
+    const matches = wordMatcher(canonicalOperand(expandHome(want, home)));
+    while (i < command.operands.length && !matches(canonicalOperand(command.operands[i]))) i++;
     if (i === command.operands.length) return false;
     i++;
   }
@@ -71,25 +73,58 @@ function canonicalOperand(word: string): string {
   return normalizePath(word);
 }
 
-const reCache = new Map<string, RegExp>();
+const WORD_SYNTAX = { slash: true, escapable: '*?[]\\' };
+const matcherCache = new Map<string, (word: string) => boolean>();
 
-/** An anchored regular expression for a word glob: `*` any characters, `?` one character, `\\*` a star. */
-export function globRegExp(glob: string): RegExp {
-  let re = reCache.get(glob);
-  if (!re) {
-    const body = glob
-      .split(/(\\\*|\*|\?)/)
-      .map((piece) => (piece === '\\*' ? '\\*' : piece === '*' ? '.*' : piece === '?' ? '.' : piece.replace(/[.+^${}()|[\]\\*?]/g, '\\$&')))
-      .join('');
-    re = new RegExp(`^${body}$`, 's');
-    if (reCache.size < 1000) reCache.set(glob, re);
+/**
+ * A matcher for one pattern word: `*` any characters, `?` one, `[...]` a class, `\\` before those literal.
+ * A word the glob syntax refuses (validation reports it as a config error) matches only itself.
+ */
+export function wordMatcher(glob: string): (word: string) => boolean {
+  let m = matcherCache.get(glob);
+  if (!m) {
+    const compiled = glob === '[' ? { error: 'the test command' } : compileWordGlob(glob, WORD_SYNTAX);
+    if ('error' in compiled) m = (word) => word === glob;
+    else {
+      const { tokens } = compiled;
+      const literal = tokens.every((t) => t.kind === 'char') ? tokens.map((t) => (t.kind === 'char' ? t.ch : '')).join('') : null;
+      m = literal !== null ? (word) => word === literal : (word) => matchWord(tokens, word, true);
+    }
+    if (matcherCache.size < 1000) matcherCache.set(glob, m);
   }
-  return re;
+  return m;
+}
+
+/** Why a command pattern cannot be compiled (a broken class such as `[z-a]` or `[unclosed`), or null. */
+export function commandPatternError(pattern: string): string | null {
+  const words = patternWords(pattern);
+  if (words.length === 0 || SHELL_SYNTAX.test(words[0])) return null;
+  for (const word of words) {
+    if (word === '[') continue; // the test command, and a literal bracket as a word
+    const compiled = compileWordGlob(word, WORD_SYNTAX);
+    if ('error' in compiled) return compiled.error;
+  }
+  return null;
 }
 
 /** Legacy patterns that are shell syntax: compared with the whole line, whitespace-insensitively. */
 function textPattern(pattern: string): CommandPattern {
   const squash = (s: string) => s.replace(/\s+/g, '');
-  const re = new RegExp(squash(pattern).replace(/[.+^${}()|[\]\\?]/g, '\\$&').replace(/\*/g, '.*'), 's');
-  return { source: pattern, matches: () => false, matchesLine: (line) => re.test(squash(line)) };
+  // `*` is any text; the pieces between stars are found in order, leftmost first, which is exact for a pattern
+  // that may match anywhere in the line and takes one pass over it.
+  const pieces = squash(pattern).split('*');
+  return {
+    source: pattern,
+    matches: () => false,
+    matchesLine(line) {
+      const text = squash(line);
+      let at = 0;
+      for (const piece of pieces) {
+        const found = text.indexOf(piece, at);
+        if (found < 0) return false;
+        at = found + piece.length;
+      }
+      return true;
+    },
+  };
 }
