@@ -2,7 +2,7 @@ import { readFileSync, realpathSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import { compilePolicy } from './compile.js';
-import { firewallPaths, presetFile, PRESET_NAMES, readRuleFileNames } from './locate.js';
+import { firewallPaths, presetFile, PRESET_NAMES, ruleFileListing } from './locate.js';
 import type { LoadedPolicy } from './policy-types.js';
 import type { PartialConfig, RuleEntry } from './schema.js';
 import { closest, validateConfig, validateRulesFile, type ConfigIssue, type Position, type SourceDocument } from './validate.js';
@@ -105,7 +105,9 @@ export function loadPolicyFromYaml(projectDir: string): LoadedPolicy {
   }
   const presets = loadPresetChain(config.preset ?? 'standard', issues, presetAt ?? { file: configDisplay, line: 1, col: 1 });
   const ruleFiles: RuleEntry[][] = [];
-  for (const name of readRuleFileNames(projectDir)) {
+  const listing = ruleFileListing(projectDir);
+  if (listing.error) issues.push({ file: display(paths.rules), line: 1, col: 1, path: '', message: `the rules directory is ${listing.error}: its rules cannot be loaded` });
+  for (const name of listing.names) {
     const path = join(paths.rules, name);
     const file = display(path);
     const { text, issue } = readSource(path, file);

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
 /** The name of the directory that marks a protected project. */
@@ -34,13 +34,30 @@ export function findProjectDir(start: string): string | null {
   }
 }
 
-/** `.agentfirewall/rules/*.yaml` (and `.yml`) in name order; none when the directory is missing. */
-export function readRuleFileNames(projectDir: string): string[] {
+/**
+ * `.agentfirewall/rules/*.yaml` (and `.yml`) in name order; none when there is no `rules/` at all. A
+ * `rules/` that is there but cannot be listed (a file, a dangling or looping symlink, no permission) is
+ * reported in `error`: its rules must not vanish without a word.
+ */
+export function ruleFileListing(projectDir: string): { names: string[]; error?: string } {
+  const dir = firewallPaths(projectDir).rules;
   try {
-    return readdirSync(firewallPaths(projectDir).rules).filter((n) => /\.ya?ml$/.test(n)).sort();
-  } catch {
-    return [];
+    return { names: readdirSync(dir).filter((n) => /\.ya?ml$/.test(n)).sort() };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    if (code !== 'ENOENT') return { names: [], error: code === 'ENOTDIR' ? 'not a directory (ENOTDIR)' : `unreadable (${code})` };
+    try {
+      lstatSync(dir);
+      return { names: [], error: 'a dangling symlink (ENOENT)' };
+    } catch {
+      return { names: [] };
+    }
   }
+}
+
+/** The rule file names of `ruleFileListing`, for callers that only list them. */
+export function readRuleFileNames(projectDir: string): string[] {
+  return ruleFileListing(projectDir).names;
 }
 
 let root: string | undefined;

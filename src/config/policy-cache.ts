@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { VERSION } from '../version.js';
-import { firewallPaths, requireDist, presetFile, PRESET_NAMES, readRuleFileNames } from './locate.js';
+import { firewallPaths, requireDist, presetFile, PRESET_NAMES, ruleFileListing } from './locate.js';
 import type { LoadedPolicy } from './policy-types.js';
 
 /**
@@ -26,7 +26,9 @@ function readOrMarker(path: string): string {
 export function policySources(projectDir: string): string[] {
   const paths = firewallPaths(projectDir);
   const sources = [VERSION, projectDir, readOrMarker(paths.config)];
-  for (const name of readRuleFileNames(projectDir)) sources.push(name, readOrMarker(join(paths.rules, name)));
+  const listing = ruleFileListing(projectDir);
+  if (listing.error) sources.push(`\0rules: ${listing.error}`); // a rules/ that became unreadable is a change
+  for (const name of listing.names) sources.push(name, readOrMarker(join(paths.rules, name)));
   for (const name of PRESET_NAMES) sources.push(readOrMarker(presetFile(name)));
   return sources;
 }

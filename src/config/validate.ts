@@ -1,5 +1,8 @@
 import { RULE_ID_PATTERN } from '../engine/builtin-rules.js';
+import { commandPatternError } from '../engine/command-pattern.js';
 import { DETECTOR_NAMES } from '../engine/detectors.js';
+import { compilePathMatcher } from '../engine/glob-match.js';
+import { hostPatternError } from '../engine/hosts.js';
 import { FILE_OPERATIONS, type FileOperation } from '../engine/types.js';
 import { LOG_LEVELS, MODES, RULE_ACTIONS, SCHEMA_KEYS, type PartialConfig, type RuleEntry } from './schema.js';
 
@@ -150,6 +153,18 @@ class Checker {
     return out;
   }
 
+  /** A list of patterns (see `strings`), each checked by `errorOf`: a pattern that cannot be compiled is an issue at its position. */
+  patterns(value: unknown, path: string, errorOf: (pattern: string) => string | null, single = false): string[] | undefined {
+    const list = this.strings(value, path, single);
+    if (!list) return undefined;
+    const items = Array.isArray(value) ? value : [value];
+    items.forEach((item, i) => {
+      const error = typeof item === 'string' && item.trim() !== '' ? errorOf(item) : null;
+      if (error) this.report(Array.isArray(value) ? `${path}[${i}]` : path, error);
+    });
+    return list;
+  }
+
   operations(value: unknown, path: string): FileOperation[] | undefined {
     const list = this.strings(value, path);
     if (!list) return undefined;
@@ -214,7 +229,7 @@ export function validateConfig(doc: SourceDocument): { config: PartialConfig; is
   if (fs) {
     c.knownKeys(fs, 'filesystem', SCHEMA_KEYS.filesystem);
     config.filesystem = strip({
-      protected_paths: c.strings(fs.protected_paths, 'filesystem.protected_paths'),
+      protected_paths: c.patterns(fs.protected_paths, 'filesystem.protected_paths', pathGlobError),
       deny_operations: c.operations(fs.deny_operations, 'filesystem.deny_operations'),
     });
   }
@@ -222,16 +237,16 @@ export function validateConfig(doc: SourceDocument): { config: PartialConfig; is
   if (commands) {
     c.knownKeys(commands, 'commands', SCHEMA_KEYS.commands);
     config.commands = strip({
-      blocklist: c.strings(commands.blocklist, 'commands.blocklist'),
-      allowlist: c.strings(commands.allowlist, 'commands.allowlist'),
+      blocklist: c.patterns(commands.blocklist, 'commands.blocklist', commandPatternError),
+      allowlist: c.patterns(commands.allowlist, 'commands.allowlist', commandPatternError),
     });
   }
   const network = c.object(root.network, 'network');
   if (network) {
     c.knownKeys(network, 'network', SCHEMA_KEYS.network);
     config.network = strip({
-      allowed_hosts: c.strings(network.allowed_hosts, 'network.allowed_hosts'),
-      deny_egress_to: c.strings(network.deny_egress_to, 'network.deny_egress_to'),
+      allowed_hosts: c.patterns(network.allowed_hosts, 'network.allowed_hosts', hostPatternError),
+      deny_egress_to: c.patterns(network.deny_egress_to, 'network.deny_egress_to', hostPatternError),
       max_upload_bytes: c.count(network.max_upload_bytes, 'network.max_upload_bytes', 0),
     });
   }
@@ -315,9 +330,9 @@ function readRules(c: Checker, value: unknown, file: string): RuleEntry[] {
     if (action) entry.action = action;
     const reason = c.string(obj.reason, `${path}.reason`);
     if (reason !== undefined) entry.reason = reason;
-    const command = c.strings(obj.command, `${path}.command`, true);
-    const paths = c.strings(obj.path, `${path}.path`, true);
-    const host = c.strings(obj.host, `${path}.host`, true);
+    const command = c.patterns(obj.command, `${path}.command`, commandPatternError, true);
+    const paths = c.patterns(obj.path, `${path}.path`, pathGlobError, true);
+    const host = c.patterns(obj.host, `${path}.host`, hostPatternError, true);
     const detect = c.oneOf(obj.detect, `${path}.detect`, DETECTOR_NAMES);
     const kinds = [command, paths, host, obj.detect].filter((k) => k !== undefined).length;
     if (kinds > 1) c.report(path, 'a rule matches one kind of event: give only one of command, path, host or detect');
@@ -333,6 +348,12 @@ function readRules(c: Checker, value: unknown, file: string): RuleEntry[] {
     out.push(entry);
   });
   return out;
+}
+
+/** Why a path glob cannot be compiled (`[unclosed`, `[z-a]`, `a{b`), or null. `~/` is the home directory. */
+function pathGlobError(glob: string): string | null {
+  const compiled = compilePathMatcher(glob.startsWith('~/') ? glob.slice(2) : glob);
+  return 'error' in compiled ? (compiled.error ?? null) : null;
 }
 
 /** Issues in the order they appear in the file. */

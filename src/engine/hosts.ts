@@ -70,3 +70,29 @@ export function compileHostPattern(pattern: string): HostPattern {
 function ipToInt(ip: string): number {
   return ip.split('.').reduce((acc, b) => acc * 256 + Number(b), 0);
 }
+
+/**
+ * Why a host pattern cannot mean what it says, or null: a CIDR range needs an IPv4 address and a prefix of
+ * 0 to 32 (IPv6 ranges are not supported), `*` stands only alone or as a leading `*.`, an all-digit name must
+ * be an IPv4 address, and a name holds only letters, digits, `-`, `_`, `.` (and `:` in an IPv6 address).
+ */
+export function hostPatternError(pattern: string): string | null {
+  const p = pattern.trim().toLowerCase();
+  if (p === '*') return null;
+  const slash = p.indexOf('/');
+  if (slash >= 0 && !p.includes('://')) {
+    const [base, bits, ...rest] = p.split('/');
+    if (base.includes(':')) return `'${pattern}': IPv6 CIDR ranges are not supported; list the addresses`;
+    if (rest.length || !/^(0|[1-9]\d?)$/.test(bits) || Number(bits) > 32) return `'${pattern}': a CIDR prefix is a whole number from 0 to 32`;
+    if (!/^[\d.]+$/.test(base) || parseIPv4(base) === null) return `'${pattern}': '${base}' is not an IPv4 address (a.b.c.d, each 0 to 255)`;
+    return null;
+  }
+  const name = p.startsWith('*.') ? p.slice(2) : p;
+  if (name.includes('*')) return `'${pattern}': '*' may stand alone or as a leading '*.' only`;
+  if (/[[\]]/.test(name) && !/^([a-z][a-z0-9+.-]*:\/\/)?\[[0-9a-f:.]+\](:\d+)?(\/.*)?$/.test(name)) return `'${pattern}': brackets may only hold an IPv6 address ('[::1]'); host patterns have no classes`;
+  const host = normalizeHost(name);
+  if (host === '') return `'${pattern}' names no host`;
+  if (/^[\d.]+$/.test(host) && parseIPv4(host) === null) return `'${pattern}' is not an IPv4 address (each part 0 to 255)`;
+  if (!/^[a-z0-9_.:-]+$/.test(host)) return `'${pattern}' is not a host name, an IP address, '*.domain' or an IPv4 CIDR range`;
+  return null;
+}
