@@ -23,7 +23,7 @@ export interface AuditRecord {
 /** An audit log that could not be written: never swallowed, callers report it. */
 export class AuditLogError extends Error {
   constructor(readonly file: string, cause: unknown) {
-    super(`cannot write the audit log ${file}: ${(cause as NodeJS.ErrnoException).code ?? (cause as Error).message}`);
+    super(`cannot write the audit log ${file}: ${(cause as NodeJS.ErrnoException).code ?? (cause as Error).message}; the decision stands`);
   }
 }
 
@@ -63,7 +63,7 @@ export function openAuditLog(firewallDir: string, logging: LoggingConfig): Audit
     record(r) {
       if (!shouldRecord(logging, r.verdict)) return;
       try {
-        appendLine(file, formatAuditLine(r, new Date()), logging.max_size, logging.max_files);
+        appendLine(file, formatAuditLine(r, new Date()), logging.max_size, logging.max_files, firewallDir);
         linesWritten++;
       } catch (error) {
         throw new AuditLogError(file, error);

@@ -1,8 +1,11 @@
-import { closeSync, fstatSync, mkdirSync, openSync, renameSync, rmdirSync, statSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { closeSync, constants, fstatSync, mkdirSync, openSync, readSync, realpathSync, renameSync, rmdirSync, statSync, writeSync } from 'node:fs';
+import { dirname, sep } from 'node:path';
 
 /** How long a rotation lock may be held before another process treats it as abandoned. */
 const STALE_LOCK_MS = 10_000;
+
+/** Why a log file cannot be appended to: said in the audit log's error, never swallowed. */
+export class LogFileError extends Error {}
 
 /**
  * Append one complete line to `file`, rotating first when the line would take it past `maxSize`.
@@ -11,32 +14,102 @@ const STALE_LOCK_MS = 10_000;
  * interleave; rotation renames under a lock directory and re-checks the size once it holds the lock,
  * so it happens once however many processes notice the limit. A writer that opened the file just
  * before a rotation lands its line in `file.1`: late, never lost.
+ *
+ * Faults are errors, never silence or a hang: the file is opened without blocking and without following a
+ * final symlink, and must be a regular file (a FIFO or a device is refused); with `within` set, its directory
+ * must resolve inside `within`; a short write (full disk, file-size limit) is reported, and the next line
+ * starts on a line of its own when the file does not end with a newline.
  */
-export function appendLine(file: string, line: string, maxSize: number, maxFiles: number): void {
+export function appendLine(file: string, line: string, maxSize: number, maxFiles: number, within?: string): void {
   const data = Buffer.from(line.endsWith('\n') ? line : `${line}\n`);
-  let fd = openAppend(file);
+  let fd = openAppend(file, within);
   try {
-    const size = fstatSync(fd).size;
+    let size = fstatSync(fd).size;
     if (size > 0 && size + data.length > maxSize) {
       closeSync(fd);
       fd = -1;
       rotate(file, data.length, maxSize, maxFiles);
-      fd = openAppend(file);
+      fd = openAppend(file, within);
+      size = fstatSync(fd).size;
     }
-    writeSync(fd, data);
+    writeAll(fd, endsTorn(fd, size) ? Buffer.concat([NEWLINE, data]) : data);
   } finally {
     if (fd >= 0) closeSync(fd);
   }
 }
 
-function openAppend(file: string): number {
+const NEWLINE = Buffer.from('\n');
+
+/** Whether the file's last byte is not a newline: an earlier short write left part of a line. */
+function endsTorn(fd: number, size: number): boolean {
+  if (size === 0) return false;
+  const last = Buffer.alloc(1);
+  return readSync(fd, last, 0, 1, size - 1) === 1 && last[0] !== 0x0a;
+}
+
+/** One write, or an error saying how much of the line landed. */
+function writeAll(fd: number, data: Buffer): void {
+  let written = 0;
   try {
-    return openSync(file, 'a', 0o600);
+    written = writeSync(fd, data);
+    // A short write is retried once for the rest: a full disk or a size limit answers with an error then.
+    if (written < data.length) written += writeSync(fd, data, written);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new LogFileError(written > 0 ? `short write: ${written} of ${data.length} bytes, then ${code}` : code);
+  }
+  if (written < data.length) throw new LogFileError(`short write: ${written} of ${data.length} bytes`);
+}
+
+const OPEN_FLAGS = constants.O_RDWR | constants.O_APPEND | constants.O_CREAT | constants.O_NONBLOCK | constants.O_NOFOLLOW;
+
+function openAppend(file: string, within: string | undefined): number {
+  // Checked before the open, which would otherwise create the file wherever a symlinked directory points.
+  if (within) insideOrThrow(nearestExisting(dirname(file)), within);
+  let fd: number;
+  try {
+    fd = openChecked(file);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-    return openSync(file, 'a', 0o600);
+    fd = openChecked(file);
   }
+  try {
+    if (!fstatSync(fd).isFile()) throw new LogFileError('not a regular file (a FIFO, device or socket is no place for the log)');
+    return fd;
+  } catch (error) {
+    closeSync(fd);
+    throw error;
+  }
+}
+
+function openChecked(file: string): number {
+  try {
+    return openSync(file, OPEN_FLAGS, 0o600);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ELOOP') throw new LogFileError('the log file is a symlink; it is not followed');
+    if (code === 'ENXIO') throw new LogFileError('not a regular file (a FIFO with no reader)');
+    throw error;
+  }
+}
+
+function nearestExisting(dir: string): string {
+  for (let d = dir; ; d = dirname(d)) {
+    try {
+      statSync(d);
+      return d;
+    } catch {
+      if (dirname(d) === d) return d;
+    }
+  }
+}
+
+/** Refuse a log directory that resolves (through a symlink) outside `within`. */
+function insideOrThrow(dir: string, within: string): void {
+  const real = realpathSync.native(dir);
+  const root = realpathSync.native(within);
+  if (real !== root && !real.startsWith(root + sep)) throw new LogFileError(`its directory resolves to ${real}, outside .agentfirewall/; a log is never written there`);
 }
 
 function rotate(file: string, incoming: number, maxSize: number, maxFiles: number): void {
