@@ -37,11 +37,13 @@ export function compilePolicy(layers: PolicyLayers): { policy: Policy; settings:
   const issues: ConfigIssue[] = [];
   const settings = mergeSettings([...layers.presets, layers.config]);
   const rules: RuleDefinition[] = [];
+  // Rules by id, so that each entry finds the rule it changes in one step: a large rule file stays linear.
+  const byId = new Map<string, RuleDefinition>();
   const overrides: Record<string, RuleDefinition['action']> = {};
   const fromPreset = new Set<string>();
 
   const apply = (entry: RuleEntry, preset: boolean) => {
-    const existing = rules.find((r) => r.id === entry.id);
+    const existing = byId.get(entry.id);
     const hasMatcher = entry.command || entry.path || entry.host || entry.detect;
     const where = `${entry.origin.file}:${entry.origin.line}`;
     if (hasMatcher) {
@@ -60,8 +62,9 @@ export function compilePolicy(layers: PolicyLayers): { policy: Policy; settings:
       if (entry.operations) def.operations = entry.operations;
       if (entry.host) def.host = entry.host;
       if (entry.detect) def.detect = entry.detect;
-      if (existing) rules.splice(rules.indexOf(existing), 1, def);
+      if (existing) rules.splice(rules.indexOf(existing), 1, def); // a preset's rule redefined by a later preset: rare
       else rules.push(def);
+      byId.set(def.id, def);
       if (preset) fromPreset.add(entry.id);
       return;
     }
@@ -74,7 +77,7 @@ export function compilePolicy(layers: PolicyLayers): { policy: Policy; settings:
       if (entry.action) overrides[entry.id] = entry.action;
       return;
     }
-    const known = [...BUILTIN_RULE_IDS, ...rules.map((r) => r.id)];
+    const known = [...BUILTIN_RULE_IDS, ...byId.keys()];
     issues.push({ ...issueAt(entry, `unknown rule id '${entry.id}': a new rule needs a 'command', 'path', 'host' or 'detect'`), suggestion: closest(entry.id, known) });
   };
 

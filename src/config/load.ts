@@ -1,4 +1,4 @@
-import { readFileSync, realpathSync } from 'node:fs';
+import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import { compilePolicy } from './compile.js';
@@ -40,8 +40,18 @@ export function parseYaml(text: string, file: string): { doc: SourceDocument; is
   return { doc: { file, value, positions }, issues };
 }
 
+/**
+ * The bounds of a policy, each a config error above it: the YAML parser takes about 70 ms per thousand
+ * rules and every `check` reads the compiled policy, so a policy far past these costs seconds per command.
+ */
+export const MAX_SOURCE_BYTES = 1024 * 1024;
+export const MAX_USER_RULES = 10_000;
+
 function readSource(path: string, display: string): { text?: string; issue?: ConfigIssue } {
   try {
+    const size = statSync(path).size;
+    // Refused before it is read or parsed: a file of half a million rules would take the parser minutes.
+    if (size > MAX_SOURCE_BYTES) return { issue: { file: display, line: 1, col: 1, path: '', message: `is ${size} bytes; a config or rules file may hold at most ${MAX_SOURCE_BYTES} bytes (1 MiB)` } };
     return { text: readFileSync(path, 'utf8') };
   } catch (error) {
     const e = error as NodeJS.ErrnoException;
@@ -120,6 +130,11 @@ export function loadPolicyFromYaml(projectDir: string): LoadedPolicy {
     const { rules, issues: found } = validateRulesFile(parsed.doc);
     issues.push(...found);
     ruleFiles.push(rules);
+  }
+  const entries = [...(config.rules ?? []), ...ruleFiles.flat()];
+  if (entries.length > MAX_USER_RULES) {
+    const { origin } = entries[MAX_USER_RULES];
+    issues.push({ file: origin.file, line: origin.line, col: origin.col, path: origin.path, message: `${entries.length} rule entries; a policy may hold at most ${MAX_USER_RULES} (config.yaml and rules/ together)` });
   }
   const compiled = compilePolicy({ projectDir, presets, config, ruleFiles });
   issues.push(...compiled.issues);

@@ -1,6 +1,6 @@
 import { normalizePath } from '../shell/paths.js';
 import { compileWordGlob, matchWord } from './glob-match.js';
-import { normalizeArgv, type NormalizedCommand } from './options.js';
+import { normalizeArgv, programName, type NormalizedCommand } from './options.js';
 
 /**
  * A compiled command pattern such as `git push --force` or `dd * of=/dev/*`.
@@ -28,8 +28,22 @@ export function patternWords(pattern: string): string[] {
 
 const SHELL_SYNTAX = /[(){}|&;<>`$]/;
 
-/** Compile a pattern. Patterns that are shell syntax rather than words (`:(){ :|:& };:`) match line text. */
+/**
+ * Compile a pattern. Patterns that are shell syntax rather than words (`:(){ :|:& };:`) match line text.
+ * A pattern that starts with a plain program name is compiled in full only when a command of that name
+ * comes by: a policy with thousands of rules costs each command one name comparison per rule.
+ */
 export function compileCommandPattern(pattern: string): CommandPattern {
+  const lead = /^\s*([A-Za-z0-9_.+-]+)(?:\s|$)/.exec(pattern)?.[1];
+  if (lead === undefined) return compileFull(pattern);
+  let full: CommandPattern | undefined;
+  return {
+    source: pattern,
+    matches: (argv, home) => argv.length > 0 && programName(argv[0]) === lead && (full ??= compileFull(pattern)).matches(argv, home),
+  };
+}
+
+function compileFull(pattern: string): CommandPattern {
   const words = patternWords(pattern);
   if (words.length === 0) return { source: pattern, matches: () => false };
   if (SHELL_SYNTAX.test(words[0])) return textPattern(pattern);
@@ -41,12 +55,21 @@ export function compileCommandPattern(pattern: string): CommandPattern {
     source: pattern,
     matches(argv, home) {
       if (argv.length === 0) return false;
-      const command = normalizeArgv(argv);
+      const command = normalizedOnce(argv);
       if (!nameMatches(command.name)) return false;
       for (const o of options) if (!command.options.has(o)) return false;
       return operandsInOrder(operands, command, home);
     },
   };
+}
+
+const normalizedArgv = new WeakMap<readonly string[], NormalizedCommand>();
+
+/** `normalizeArgv` once per argv: every pattern of every rule is compared with the same command. */
+function normalizedOnce(argv: readonly string[]): NormalizedCommand {
+  let command = normalizedArgv.get(argv);
+  if (!command) normalizedArgv.set(argv, (command = normalizeArgv(argv)));
+  return command;
 }
 
 function operandsInOrder(wanted: string[], command: NormalizedCommand, home: string): boolean {
