@@ -107,8 +107,13 @@ function nearestExisting(dir: string): string {
 
 /** Refuse a log directory that resolves (through a symlink) outside `within`. */
 function insideOrThrow(dir: string, within: string): void {
+  let root: string;
+  try {
+    root = realpathSync.native(within);
+  } catch {
+    return; // `within` itself is gone: mkdir makes real directories, there is no symlink to follow
+  }
   const real = realpathSync.native(dir);
-  const root = realpathSync.native(within);
   if (real !== root && !real.startsWith(root + sep)) throw new LogFileError(`its directory resolves to ${real}, outside .agentfirewall/; a log is never written there`);
 }
 

@@ -74,7 +74,7 @@ function ipToInt(ip: string): number {
 /**
  * Why a host pattern cannot mean what it says, or null: a CIDR range needs an IPv4 address and a prefix of
  * 0 to 32 (IPv6 ranges are not supported), `*` stands only alone or as a leading `*.`, an all-digit name must
- * be an IPv4 address, and a name holds only letters, digits, `-`, `_`, `.` (and `:` in an IPv6 address).
+ * be an IPv4 address, and a name holds only letters (any script), digits, `-`, `_`, `.` (and `:` in an IPv6 address).
  */
 export function hostPatternError(pattern: string): string | null {
   const p = pattern.trim().toLowerCase();
@@ -93,6 +93,6 @@ export function hostPatternError(pattern: string): string | null {
   const host = normalizeHost(name);
   if (host === '') return `'${pattern}' names no host`;
   if (/^[\d.]+$/.test(host) && parseIPv4(host) === null) return `'${pattern}' is not an IPv4 address (each part 0 to 255)`;
-  if (!/^[a-z0-9_.:-]+$/.test(host)) return `'${pattern}' is not a host name, an IP address, '*.domain' or an IPv4 CIDR range`;
+  if (!/^[\p{L}\p{N}_.:-]+$/u.test(host)) return `'${pattern}' is not a host name, an IP address, '*.domain' or an IPv4 CIDR range`;
   return null;
 }
