@@ -116,7 +116,7 @@ export function loadPolicyFromYaml(projectDir: string): LoadedPolicy {
   const presets = loadPresetChain(config.preset ?? 'standard', issues, presetAt ?? { file: configDisplay, line: 1, col: 1 });
   const ruleFiles: RuleEntry[][] = [];
   const listing = ruleFileListing(projectDir);
-  if (listing.error) issues.push({ file: display(paths.rules), line: 1, col: 1, path: '', message: `the rules directory is ${listing.error}: its rules cannot be loaded` });
+  if (listing.error) issues.push({ file: display(paths.rules), line: 1, col: 1, path: '', message: `rules/ is ${listing.error}; none of its rules can be loaded` });
   for (const name of listing.names) {
     const path = join(paths.rules, name);
     const file = display(path);
