@@ -1,4 +1,7 @@
+import { mayRunInArithmetic } from './arithmetic.js';
 import type { Script, Word, WordPart } from './ast.js';
+import { LIMITS, TooComplex, type Budget } from './limits.js';
+import { parseArithmeticText } from './parse.js';
 import { homeOf, joinPath } from './paths.js';
 
 /** One field of an expanded word: what a program would receive as one argument. */
@@ -32,6 +35,10 @@ export interface ShellState {
   dirStack: string[];
   /** Variables holding one match of an unexpanded glob (`for f in *`): even quoted, they stand for what it matches. */
   globVars?: Set<string>;
+  /** The work done on this line so far (shared by every copy of the state); expansions charge it. */
+  budget?: Budget;
+  /** The grammar of the shell running here: `sh` is either (dash on Debian, bash elsewhere). Default `bash`. */
+  dialect?: 'bash' | 'posix' | 'sh';
 }
 
 /**
@@ -62,9 +69,8 @@ export function expandWord(word: Word, state: ShellState, substitute: Substitute
     }
   }
   const fields: Field[] = [];
-  for (const parts of braceExpand(word.parts)) {
-    fields.push(...expandParts(parts, state, substitute, split));
-  }
+  // A loop, not push(...): a spread of a huge list overflows the stack.
+  for (const parts of braceExpand(word.parts)) for (const f of expandParts(parts, state, substitute, split)) fields.push(f);
   return fields;
 }
 
@@ -115,14 +121,15 @@ function expandParts(
 
   // "$@" and "${a[@]}": each item its own word, the first joined to what precedes it, the last to what follows.
   const pushWords = (words: string[]): void => {
-    words.forEach((word, i) => {
+    state.budget?.charge(0, words.length);
+    for (let i = 0; i < words.length; i++) {
       if (i > 0) {
         out.push(current);
         current = [];
       }
-      current.push({ text: word, quoted: true, dynamic: false });
+      current.push({ text: words[i], quoted: true, dynamic: false });
       started = true;
-    });
+    }
   };
   const pushSplit = (value: string, dynamic: boolean, producers?: string[]) => {
     if (!split || ifs === '') {
@@ -194,7 +201,7 @@ function expandParts(
         break;
       }
       case 'arith': {
-        const value = evalArith(part.text, state);
+        const value = expandArithmetic(part.expr, state, substitute);
         current.push({ text: value ?? '', quoted: true, dynamic: value === undefined });
         started = true;
         break;
@@ -212,7 +219,9 @@ function expandParts(
 
   const fields: Field[] = [];
   for (const segs of out) {
-    const text = segs.map((s) => s.text).join('');
+    let text = '';
+    for (const seg of segs) text += seg.text;
+    state.budget?.charge(text.length);
     const dynamic = segs.some((s) => s.dynamic);
     const quotedAny = segs.some((s) => s.quoted);
     if (text === '' && !quotedAny && !dynamic && split) continue; // unquoted empty expansion vanishes
@@ -249,6 +258,8 @@ function expandTilde(text: string, state: ShellState, assignment: boolean): stri
 function expandParam(
   part: Extract<WordPart, { type: 'param' }>, state: ShellState, substitute: Substituter,
 ): { text: string; dynamic: boolean } {
+  // `${a[$(cmd)]}`: the subscript's substitutions run before the element is read.
+  if (part.index) expandArithmetic(part.index, state, substitute);
   const lookup = (name: string): { value: string | undefined; known: boolean } => {
     if (/^[0-9]$/.test(name)) {
       if (!state.positional) return { value: undefined, known: false };
@@ -315,9 +326,13 @@ function expandParam(
   }
 }
 
+/** Characters of value times pattern pieces that trimming may scan (each candidate split is one linear match). */
+const MAX_TRIM_WORK = 1 << 22;
+
 /** `${v#pat}` and friends, for patterns made of literal text and `*`. */
 function trimPattern(value: string, pattern: string, op: string): string {
-  const re = new RegExp('^' + pattern.split('*').map(escapeRe).join('.*') + '$', 's');
+  const pieces = pattern.split('*');
+  if (pieces.length > 1 && (value.length + 1) * value.length > MAX_TRIM_WORK) throw new TooComplex(`'\${…${op}…}' trims a value of ${value.length} characters`);
   const fromStart = op.startsWith('#');
   const longest = op.length === 2;
   const candidates: number[] = [];
@@ -325,19 +340,51 @@ function trimPattern(value: string, pattern: string, op: string): string {
   if (longest === fromStart) candidates.reverse();
   for (const i of candidates) {
     const piece = fromStart ? value.slice(0, i) : value.slice(i);
-    if (re.test(piece)) return fromStart ? value.slice(i) : value.slice(0, i);
+    if (matchStars(piece, pieces)) return fromStart ? value.slice(i) : value.slice(0, i);
   }
   return value;
 }
 
-function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/**
+ * Does `text` match the whole pattern `pieces.join('*')`? Without backtracking: the first piece is a prefix, the
+ * last a suffix, and each middle piece is taken at its first place after the one before (the earliest place is
+ * always as good as any later one), so one match is linear in the text.
+ */
+function matchStars(text: string, pieces: string[]): boolean {
+  if (pieces.length === 1) return text === pieces[0];
+  const first = pieces[0];
+  const last = pieces[pieces.length - 1];
+  if (text.length < first.length + last.length || !text.startsWith(first) || !text.endsWith(last)) return false;
+  let at = first.length;
+  const end = text.length - last.length;
+  for (let i = 1; i < pieces.length - 1; i++) {
+    const found = text.indexOf(pieces[i], at);
+    if (found < 0 || found + pieces[i].length > end) return false;
+    at = found + pieces[i].length;
+  }
+  return true;
 }
 
-/** Integer arithmetic over literal numbers only; anything else is unknown. */
-function evalArith(text: string, _state: ShellState): string | undefined {
-  const t = text.trim();
-  if (/^-?\d+$/.test(t)) return String(Number(t));
+/** How many variable values deep arithmetic follows `a[$(cmd)]` hidden in a value (bash evaluates values too). */
+const MAX_ARITH_VALUE_DEPTH = 8;
+
+/**
+ * Expand arithmetic text (`$(( ))`, `(( ))`, a subscript): run its substitutions, and those hidden in the
+ * values of variables it names (`x='a[$(cmd)]'; (( x ))` runs cmd). Returns the value when it is a literal
+ * integer, otherwise undefined (unknown).
+ */
+export function expandArithmetic(expr: Word, state: ShellState, substitute: Substituter, depth = 0): string | undefined {
+  const expanded = expandToString(expr, state, substitute);
+  if (depth < MAX_ARITH_VALUE_DEPTH) {
+    for (const name of expanded.text.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []) {
+      const value = state.vars.get(name);
+      if (value === undefined || !mayRunInArithmetic(value)) continue;
+      const inner = parseArithmeticText(value);
+      if (inner) expandArithmetic(inner, state, substitute, depth + 1);
+    }
+  }
+  const t = expanded.text.trim();
+  if (!expanded.dynamic && /^-?\d+$/.test(t)) return String(Number(t));
   return undefined;
 }
 
@@ -353,18 +400,24 @@ export function braceExpand(parts: WordPart[]): WordPart[][] {
       part.type === 'lit' && !part.quoted && part.text.includes('{')
         ? expandBraceText(part.text).map((text) => ({ type: 'lit', text, quoted: false }))
         : [part];
+    if (alternatives.length * options.length > LIMITS.braceFields) throw tooManyBraceWords();
     const next: WordPart[][] = [];
     for (const alt of alternatives) for (const o of options) next.push([...alt, o]);
-    alternatives = next.slice(0, MAX_BRACE_FIELDS);
+    alternatives = next;
   }
   return alternatives;
 }
 
-const MAX_BRACE_FIELDS = 256;
+function tooManyBraceWords(): TooComplex {
+  return new TooComplex(`a brace expansion makes more than ${LIMITS.braceFields} words`);
+}
 
-/** Expand braces in one unquoted text, e.g. `a{b,c}d` -> `abd acd`. */
-export function expandBraceText(text: string, depth = 0): string[] {
-  if (depth > 8) return [text];
+/**
+ * Expand braces in one unquoted text, e.g. `a{b,c}d` -> `abd acd`. More words than `LIMITS.braceFields` is
+ * too complex to check (never a silent cut: a cut would leave the last words unjudged).
+ */
+export function expandBraceText(text: string, depth = 0, made = { chars: 0 }): string[] {
+  if (depth > 64) throw tooManyBraceWords();
   // Find the first `{` with a matching `}` that holds a top-level comma or a `..` range.
   for (let open = text.indexOf('{'); open >= 0; open = text.indexOf('{', open + 1)) {
     if (open > 0 && text[open - 1] === '$') continue;
@@ -383,6 +436,9 @@ export function expandBraceText(text: string, depth = 0): string[] {
       } else if (c === ',' && level === 1) commas.push(i);
     }
     if (close < 0) return [text];
+    // Each `{` scans to its match: `{{{…}}}` without commas would rescan the text once per brace.
+    made.chars += close - open;
+    if (made.chars > LIMITS.expandedChars) throw new TooComplex(`brace expansion scans more than ${LIMITS.expandedChars} characters`);
     const pre = text.slice(0, open);
     const post = text.slice(close + 1);
     const inner = text.slice(open + 1, close);
@@ -402,9 +458,11 @@ export function expandBraceText(text: string, depth = 0): string[] {
     if (!items) continue;
     const result: string[] = [];
     for (const item of items) {
-      for (const expanded of expandBraceText(pre + item + post, depth + 1)) {
+      for (const expanded of expandBraceText(pre + item + post, depth + 1, made)) {
         result.push(expanded);
-        if (result.length >= MAX_BRACE_FIELDS) return result;
+        made.chars += expanded.length;
+        if (result.length > LIMITS.braceFields) throw tooManyBraceWords();
+        if (made.chars > LIMITS.expandedChars) throw new TooComplex(`a brace expansion makes more than ${LIMITS.expandedChars} characters`);
       }
     }
     return result;
@@ -416,7 +474,7 @@ function rangeItems(a: string, b: string): string[] | null {
   const numeric = /^-?\d+$/.test(a) && /^-?\d+$/.test(b);
   const from = numeric ? Number(a) : a.charCodeAt(0);
   const to = numeric ? Number(b) : b.charCodeAt(0);
-  if (Math.abs(to - from) > MAX_BRACE_FIELDS) return null;
+  if (Math.abs(to - from) >= LIMITS.braceFields) throw tooManyBraceWords();
   const step = from <= to ? 1 : -1;
   const items: string[] = [];
   for (let i = from; step > 0 ? i <= to : i >= to; i += step) items.push(numeric ? String(i) : String.fromCharCode(i));
