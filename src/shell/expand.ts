@@ -326,43 +326,46 @@ function expandParam(
   }
 }
 
-/** Characters of value times pattern pieces that trimming may scan (each candidate split is one linear match). */
-const MAX_TRIM_WORK = 1 << 22;
-
-/** `${v#pat}` and friends, for patterns made of literal text and `*`. */
-function trimPattern(value: string, pattern: string, op: string): string {
-  const pieces = pattern.split('*');
-  if (pieces.length > 1 && (value.length + 1) * value.length > MAX_TRIM_WORK) throw new TooComplex(`'\${…${op}…}' trims a value of ${value.length} characters`);
-  const fromStart = op.startsWith('#');
-  const longest = op.length === 2;
-  const candidates: number[] = [];
-  for (let i = 0; i <= value.length; i++) candidates.push(i);
-  if (longest === fromStart) candidates.reverse();
-  for (const i of candidates) {
-    const piece = fromStart ? value.slice(0, i) : value.slice(i);
-    if (matchStars(piece, pieces)) return fromStart ? value.slice(i) : value.slice(0, i);
-  }
-  return value;
-}
-
 /**
- * Does `text` match the whole pattern `pieces.join('*')`? Without backtracking: the first piece is a prefix, the
- * last a suffix, and each middle piece is taken at its first place after the one before (the earliest place is
- * always as good as any later one), so one match is linear in the text.
+ * `${v#pat}` and friends, for patterns made of literal text and `*`, in time linear in the value (no regular
+ * expression, no trying every split: a long value would otherwise cost seconds). A prefix matches `p0*…*pk`
+ * when it starts with p0, ends with pk, and the middle pieces fit between in order, which their earliest
+ * placements decide once for every prefix (and their latest placements for every suffix).
  */
-function matchStars(text: string, pieces: string[]): boolean {
-  if (pieces.length === 1) return text === pieces[0];
+function trimPattern(value: string, pattern: string, op: string): string {
+  const fromStart = op[0] === '#';
+  const longest = op.length === 2;
+  const pieces = pattern.split('*');
+  if (pieces.length === 1) {
+    if (fromStart) return value.startsWith(pattern) ? value.slice(pattern.length) : value;
+    return value.endsWith(pattern) ? value.slice(0, value.length - pattern.length) : value;
+  }
   const first = pieces[0];
   const last = pieces[pieces.length - 1];
-  if (text.length < first.length + last.length || !text.startsWith(first) || !text.endsWith(last)) return false;
-  let at = first.length;
-  const end = text.length - last.length;
-  for (let i = 1; i < pieces.length - 1; i++) {
-    const found = text.indexOf(pieces[i], at);
-    if (found < 0 || found + pieces[i].length > end) return false;
-    at = found + pieces[i].length;
+  const middle = pieces.slice(1, -1);
+  if (fromStart) {
+    if (!value.startsWith(first)) return value;
+    let end = first.length;
+    for (const m of middle) {
+      const found = value.indexOf(m, end);
+      if (found < 0) return value;
+      end = found + m.length;
+    }
+    const at = longest ? value.lastIndexOf(last) : value.indexOf(last, end);
+    return at < end ? value : value.slice(at + last.length);
   }
-  return true;
+  if (!value.endsWith(last)) return value;
+  let start = value.length - last.length;
+  for (let k = middle.length - 1; k >= 0; k--) {
+    const from = start - middle[k].length;
+    const found = from < 0 ? -1 : value.lastIndexOf(middle[k], from);
+    if (found < 0) return value;
+    start = found;
+  }
+  const maxStart = start - first.length;
+  if (maxStart < 0) return value;
+  const at = longest ? value.indexOf(first) : value.lastIndexOf(first, maxStart);
+  return at < 0 || at > maxStart ? value : value.slice(0, at);
 }
 
 /** How many variable values deep arithmetic follows `a[$(cmd)]` hidden in a value (bash evaluates values too). */

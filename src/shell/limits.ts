@@ -7,15 +7,15 @@ export const LIMITS = {
   /** Characters in a line handed to the engine (a heredoc with a large file fits). */
   lineChars: 1 << 20,
   /** Words, substitutions and commands one line is parsed into (heredoc and backtick text included). */
-  nodes: 10_000,
+  nodes: 5_000,
   /** Characters in one expanded value: a variable, a word, an array, a command's known output. */
   valueChars: 1 << 18,
   /** Characters that all expansions of one line produce together. */
   expandedChars: 1 << 22,
   /** Words (fields after expansion) that one line produces together. */
-  fields: 1 << 15,
+  fields: 1 << 13,
   /** Words one brace expansion produces (`{a,b}{a,b}…`). */
-  braceFields: 4096,
+  braceFields: 1024,
   /** Times a loop body, a function body or a `xargs -I` command is walked on one line. */
   walks: 4096,
 } as const;

@@ -914,6 +914,13 @@ class Parser implements ArithmeticHost {
   }
 
   private parseBraceParam(quoted: boolean): WordPart {
+    this.enter();
+    const part = this.parseBraceParamBody(quoted);
+    this.leave();
+    return part;
+  }
+
+  private parseBraceParamBody(quoted: boolean): WordPart {
     this.pos += 2;
     let length = false;
     let indirect = false;
