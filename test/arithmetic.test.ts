@@ -28,6 +28,8 @@ const LINES = [
   'a[$(rm -rf X)]=1',
   "x='a[$(rm -rf X)]'; (( x ))",
   "let 'y=a[$(rm -rf X)]'",
+  "x='a[$(rm -rf X)]'; [[ $x -eq 0 ]]",
+  "x='a[$(rm -rf X)]'; declare -i y=$x",
 ];
 
 describe('what real shells do with arithmetic', () => {

@@ -289,9 +289,17 @@ class Walker {
       case 'arith':
         expandArithmetic(cmd.expr, state, this.substitute(step));
         return;
-      case 'test':
-        for (const w of cmd.words) expandWord(w, state, this.substitute(step));
+      case 'test': {
+        const sub = this.substitute(step);
+        // No field splitting inside `[[ ]]`.
+        const fields = cmd.words.map((w) => expandToString(w, state, sub));
+        // `[[ $x -eq 1 ]]` evaluates both operands as arithmetic: `a[$(cmd)]` in them runs cmd.
+        fields.forEach((f, i) => {
+          if (!ARITHMETIC_TESTS.has(f.text)) return;
+          for (const operand of [fields[i - 1], fields[i + 1]]) this.arithmeticText(operand, state, sub);
+        });
         return;
+      }
     }
   }
 
@@ -468,6 +476,14 @@ class Walker {
     const name = commandName(current[0].text);
     const emitted = this.emit(current, layers, wrappers, state, redirects, step, cwd, wrapperOptions);
     if (current[0].dynamic) return;
+    if (DECLARATIONS.has(name) && current.some((f, i) => i > 0 && /^-[a-zA-Z]*i/.test(f.text))) {
+      // `declare -i y=$x`: the value is evaluated as arithmetic, and `a[$(cmd)]` in it runs cmd.
+      const sub = this.substitute(step);
+      for (const f of current.slice(1)) {
+        const eq = f.text.indexOf('=');
+        if (eq > 0 && !f.dynamic) this.arithmeticText(lit(f.text.slice(eq + 1)), state, sub);
+      }
+    }
     if (name === 'read') {
       // `IFS=, read a b`: the prefix IFS splits the line, the variables land in this shell.
       const ifs = emitted.assignments.find((a) => a.text.startsWith('IFS='));
@@ -598,6 +614,13 @@ class Walker {
         return;
       }
     }
+  }
+
+  /** Text that the shell evaluates as arithmetic at run time (a `[[ -eq ]]` operand, a `declare -i` value). */
+  private arithmeticText(field: Field | undefined, state: ShellState, sub: Substituter): void {
+    if (!field || field.dynamic) return;
+    const expr = parseArithmeticText(field.text);
+    if (expr) expandArithmetic(expr, state, sub);
   }
 
   /** `git -c alias.x='!cmd' x`: an inline alias runs its text. */
@@ -775,6 +798,9 @@ function splitRead(line: string, ifs: string, count: number): string[] {
 }
 
 const DECLARATIONS = new Set(['export', 'declare', 'typeset', 'local', 'readonly']);
+
+/** `[[ ]]` operators whose operands are arithmetic expressions. */
+const ARITHMETIC_TESTS = new Set(['-eq', '-ne', '-lt', '-le', '-gt', '-ge']);
 
 /** Is this word literally a declaration builtin, whose `NAME=value` arguments expand like assignments? */
 function isDeclaration(word: Word | undefined): boolean {
