@@ -28,7 +28,8 @@ describe('bounds: every pathological shape is denied as parse/too-complex, nothi
   });
 
   it('ordinary large lines stay within the bounds and are judged as usual', () => {
-    const file = 'const x = 1; // $HOME `ticks` $(not run)\n'.repeat(5000);
+    const file = 'const x = 1; // $HOME `ticks` $(not run)\n'.repeat(15_000); // 630 KB
+
     expect(command(engine, `cat > src/big.ts <<'EOF'\n${file}EOF`).verdict).toBe('allow');
     expect(command(engine, `cat > .env <<'EOF'\n${file}EOF`).rule).toBe('secrets/env-file');
     expect(command(engine, `git add ${Array.from({ length: 2000 }, (_, i) => `src/f${i}.ts`).join(' ')}`).verdict).toBe('allow');

@@ -107,13 +107,13 @@ export class Engine {
     if (this.policy.mode === 'off') return { decision: offDecision() };
     const matches: Match[] = [];
     // Text a shell would not read as shown (NUL, undecodable bytes), and lines past the bounds, are refused first.
+    if (event.command.length > LIMITS.lineChars) {
+      this.add(matches, 'parse/too-complex', `the line is longer than ${LIMITS.lineChars} characters`, clip(event.command));
+      return { decision: this.finish(matches) };
+    }
     const unreadable = unreadableText(event.command);
     if (unreadable) {
       this.add(matches, 'parse/unparseable', unreadable, clip(event.command));
-      return { decision: this.finish(matches) };
-    }
-    if (event.command.length > LIMITS.lineChars) {
-      this.add(matches, 'parse/too-complex', `the line is longer than ${LIMITS.lineChars} characters`, clip(event.command));
       return { decision: this.finish(matches) };
     }
     const parsed = parse(event.command);

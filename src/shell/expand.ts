@@ -218,10 +218,11 @@ function expandParts(
   if (current.length || started) out.push(current);
 
   const fields: Field[] = [];
+  const literal = parts.every((p) => p.type === 'lit');
   for (const segs of out) {
     let text = '';
     for (const seg of segs) text += seg.text;
-    state.budget?.charge(text.length);
+    state.budget?.charge(text.length, 1, literal);
     const dynamic = segs.some((s) => s.dynamic);
     const quotedAny = segs.some((s) => s.quoted);
     if (text === '' && !quotedAny && !dynamic && split) continue; // unquoted empty expansion vanishes

@@ -8,12 +8,12 @@ export const LIMITS = {
   lineChars: 1 << 20,
   /** Words, substitutions and commands one line is parsed into (heredoc and backtick text included). */
   nodes: 5_000,
-  /** Characters in one expanded value: a variable, a word, an array, a command's known output. */
+  /** Characters in one value that expansions made: a variable, a word, an array, a command's known output. */
   valueChars: 1 << 18,
   /** Characters that all expansions of one line produce together. */
   expandedChars: 1 << 22,
   /** Words (fields after expansion) that one line produces together. */
-  fields: 1 << 13,
+  fields: 1 << 12,
   /** Words one brace expansion produces (`{a,b}{a,b}…`). */
   braceFields: 1024,
   /** Times a loop body, a function body or a `xargs -I` command is walked on one line. */
@@ -29,9 +29,13 @@ export class Budget {
   private fields = 0;
   private walks = 0;
 
-  /** Charge one produced value of `length` characters (and `fields` words). */
-  charge(length: number, fields = 1): void {
-    if (length > LIMITS.valueChars) throw new TooComplex(`a value grows past ${LIMITS.valueChars} characters`);
+  /**
+   * Charge one produced value of `length` characters (and `fields` words). Text taken as written from the line
+   * (`literal`: a heredoc's body) is bounded by the line's length already, so only values that expansions grew
+   * are held to `valueChars`.
+   */
+  charge(length: number, fields = 1, literal = false): void {
+    if (length > LIMITS.valueChars && !literal) throw new TooComplex(`a value grows past ${LIMITS.valueChars} characters`);
     this.chars += length;
     this.fields += fields;
     if (this.chars > LIMITS.expandedChars) throw new TooComplex(`its expansions produce more than ${LIMITS.expandedChars} characters`);
