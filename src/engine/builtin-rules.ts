@@ -12,6 +12,7 @@ export interface BuiltinRule {
 /** Every rule the engine implements in code, by stable id. */
 export const BUILTIN_RULES: readonly BuiltinRule[] = [
   { id: 'parse/unparseable', action: 'deny', description: 'a command line that cannot be understood is not run' },
+  { id: 'parse/too-complex', action: 'deny', description: 'a command line too large, too deep or expanding too far to check in bounded time is not run' },
   { id: 'commands/blocklist', action: 'deny', description: 'commands matching `commands.blocklist`' },
   { id: 'commands/allowlist', action: 'deny', description: 'commands outside a non-empty `commands.allowlist`' },
   { id: 'fs/self-protect', action: 'deny', description: 'writes, moves and deletes inside `.agentfirewall/`' },

@@ -1,4 +1,5 @@
 import { interpret, type Interpretation } from '../shell/interpret.js';
+import { LIMITS, unreadableText } from '../shell/limits.js';
 import { parse } from '../shell/parse.js';
 import { isWithin, normalizePath } from '../shell/paths.js';
 import { BUILTIN_RULES } from './builtin-rules.js';
@@ -90,13 +91,38 @@ export class Engine {
     return this.finish(matches);
   }
 
-  /** Decide a command line and return what the engine understood of it. */
+  /** Decide a command line and return what the engine understood of it. Never throws: a failure is a denial. */
   analyzeCommand(event: Extract<FirewallEvent, { type: 'command' }>): CommandAnalysis {
+    try {
+      return this.analyzeLine(event);
+    } catch (error) {
+      const matches: Match[] = [];
+      const why = error instanceof RangeError ? 'parse/too-complex' : 'parse/unparseable';
+      this.add(matches, why, `the line could not be checked (${(error as Error).message})`, clip(event.command));
+      return { decision: this.finish(matches) };
+    }
+  }
+
+  private analyzeLine(event: Extract<FirewallEvent, { type: 'command' }>): CommandAnalysis {
     if (this.policy.mode === 'off') return { decision: offDecision() };
     const matches: Match[] = [];
+    // Text a shell would not read as shown (NUL, undecodable bytes), and lines past the bounds, are refused first.
+    if (event.command.length > LIMITS.lineChars) {
+      this.add(matches, 'parse/too-complex', `the line is longer than ${LIMITS.lineChars} characters`, clip(event.command));
+      return { decision: this.finish(matches) };
+    }
+    const unreadable = unreadableText(event.command);
+    if (unreadable) {
+      this.add(matches, 'parse/unparseable', unreadable, clip(event.command));
+      return { decision: this.finish(matches) };
+    }
     const parsed = parse(event.command);
     if (event.fragment && ((!parsed.ok && parsed.incomplete) || (parsed.ok && parsed.heredocOpen))) {
       return { decision: { verdict: 'allow', rule: 'parse/incomplete', reason: 'the line is incomplete; it is checked again with the lines that complete it', matches: [] } };
+    }
+    if (!parsed.ok && parsed.tooComplex) {
+      this.add(matches, 'parse/too-complex', `the command line is too complex to check: ${parsed.error}`, clip(event.command));
+      return { decision: this.finish(matches), parseError: parsed.error };
     }
     if (!parsed.ok) {
       this.add(matches, 'parse/unparseable', `cannot parse the command line: ${parsed.error}`, event.command);
@@ -106,8 +132,9 @@ export class Engine {
     for (const u of interpretation.unparseable) {
       this.add(matches, 'parse/unparseable', `cannot parse the nested command (${u.error})`, u.source);
     }
-    if (interpretation.truncated) {
-      this.add(matches, 'parse/unparseable', 'the command line is too deeply nested or too long to check', event.command);
+    if (interpretation.tooComplex || interpretation.truncated) {
+      const why = interpretation.tooComplex ?? 'it runs too many commands or nests too deeply';
+      this.add(matches, 'parse/too-complex', `the command line is too complex to check: ${why}`, clip(event.command));
     }
     const facts = factsOf(interpretation.commands);
     markFreshWrites(facts, event.absent);
@@ -295,6 +322,11 @@ function markFreshWrites(facts: CommandFacts[], absent: readonly string[] | unde
       if (e.kind === 'move' && e.to) missing.delete(e.to.path);
     }
   }
+}
+
+/** A line as the subject of a match: a huge line is shown by its start. */
+function clip(line: string): string {
+  return line.length > 200 ? `${line.slice(0, 200)}…` : line;
 }
 
 function offDecision(): Decision {

@@ -12,11 +12,13 @@ export type WordPart =
       type: 'param'; name: string; op?: string; arg?: Word; length?: boolean; indirect?: boolean; quoted: boolean;
       /** `${a[@]}`: every element of an array, one word each when quoted. */
       all?: boolean;
+      /** `${a[i]}`: the subscript, an arithmetic expression whose substitutions run. */
+      index?: Word;
     }
   /** `$( ... )` or a backtick substitution. */
   | { type: 'cmdsub'; body: Script; quoted: boolean }
-  /** `$(( ... ))`; kept as text. */
-  | { type: 'arith'; text: string; quoted: boolean }
+  /** `$(( ... ))`: `expr` holds the expression's text and the substitutions inside it. */
+  | { type: 'arith'; text: string; expr: Word; quoted: boolean }
   /** `<( ... )` or `>( ... )`. */
   | { type: 'procsub'; dir: '<' | '>'; body: Script };
 
@@ -42,6 +44,8 @@ export interface Assignment {
   value: Word;
   append: boolean;
   array?: Word[];
+  /** `a[i]=value`: the subscript, an arithmetic expression whose substitutions run. */
+  index?: Word;
 }
 
 export interface SimpleCommand {
@@ -56,9 +60,11 @@ export type CompoundCommand =
   | { type: 'group'; body: Script; redirects: Redirect[] }
   | { type: 'if'; clauses: { cond: Script; body: Script }[]; elseBody?: Script; redirects: Redirect[] }
   | { type: 'loop'; kind: 'while' | 'until'; cond: Script; body: Script; redirects: Redirect[] }
-  | { type: 'for'; variable: string; items?: Word[]; body: Script; redirects: Redirect[] }
+  /** `for name in …`, or `for (( init; cond; step ))` with the header in `arith` (and no variable). */
+  | { type: 'for'; variable: string; items?: Word[]; arith?: Word; body: Script; redirects: Redirect[] }
   | { type: 'case'; subject: Word; arms: { patterns: Word[]; body: Script }[]; redirects: Redirect[] }
-  | { type: 'arith'; text: string; redirects: Redirect[] }
+  /** `(( … ))` in bash, zsh and ksh (in sh and dash it is two nested subshells). */
+  | { type: 'arith'; text: string; expr: Word; redirects: Redirect[] }
   | { type: 'test'; words: Word[]; redirects: Redirect[] };
 
 /** Any command in a pipeline. */
@@ -85,4 +91,8 @@ export type ParseResult =
   /** `heredocOpen`: a heredoc's end marker has not come yet (complete for `bash -c`, not for an interactive shell). */
   | { ok: true; script: Script; heredocOpen?: boolean }
   /** `incomplete`: the input ended inside a quote, substitution or compound command, or after `&&`, `|`, `\`: more lines would complete it. */
-  | { ok: false; error: string; offset: number; incomplete: boolean };
+  /** `tooComplex`: the line nests deeper than the parser follows (refused as too complex, not as unreadable). */
+  | { ok: false; error: string; offset: number; incomplete: boolean; tooComplex?: boolean };
+
+/** Which shell's grammar a text is read with: `posix` (sh, dash) reads `((` as two subshells, `bash` as arithmetic. */
+export type Dialect = 'bash' | 'posix';

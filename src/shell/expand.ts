@@ -1,4 +1,7 @@
+import { mayRunInArithmetic } from './arithmetic.js';
 import type { Script, Word, WordPart } from './ast.js';
+import { LIMITS, TooComplex, type Budget } from './limits.js';
+import { parseArithmeticText } from './parse.js';
 import { homeOf, joinPath } from './paths.js';
 
 /** One field of an expanded word: what a program would receive as one argument. */
@@ -32,6 +35,10 @@ export interface ShellState {
   dirStack: string[];
   /** Variables holding one match of an unexpanded glob (`for f in *`): even quoted, they stand for what it matches. */
   globVars?: Set<string>;
+  /** The work done on this line so far (shared by every copy of the state); expansions charge it. */
+  budget?: Budget;
+  /** The grammar of the shell running here: `sh` is either (dash on Debian, bash elsewhere). Default `bash`. */
+  dialect?: 'bash' | 'posix' | 'sh';
 }
 
 /**
@@ -62,9 +69,8 @@ export function expandWord(word: Word, state: ShellState, substitute: Substitute
     }
   }
   const fields: Field[] = [];
-  for (const parts of braceExpand(word.parts)) {
-    fields.push(...expandParts(parts, state, substitute, split));
-  }
+  // A loop, not push(...): a spread of a huge list overflows the stack.
+  for (const parts of braceExpand(word.parts)) for (const f of expandParts(parts, state, substitute, split)) fields.push(f);
   return fields;
 }
 
@@ -115,14 +121,15 @@ function expandParts(
 
   // "$@" and "${a[@]}": each item its own word, the first joined to what precedes it, the last to what follows.
   const pushWords = (words: string[]): void => {
-    words.forEach((word, i) => {
+    state.budget?.charge(0, words.length);
+    for (let i = 0; i < words.length; i++) {
       if (i > 0) {
         out.push(current);
         current = [];
       }
-      current.push({ text: word, quoted: true, dynamic: false });
+      current.push({ text: words[i], quoted: true, dynamic: false });
       started = true;
-    });
+    }
   };
   const pushSplit = (value: string, dynamic: boolean, producers?: string[]) => {
     if (!split || ifs === '') {
@@ -194,7 +201,7 @@ function expandParts(
         break;
       }
       case 'arith': {
-        const value = evalArith(part.text, state);
+        const value = expandArithmetic(part.expr, state, substitute);
         current.push({ text: value ?? '', quoted: true, dynamic: value === undefined });
         started = true;
         break;
@@ -211,8 +218,11 @@ function expandParts(
   if (current.length || started) out.push(current);
 
   const fields: Field[] = [];
+  const literal = parts.every((p) => p.type === 'lit');
   for (const segs of out) {
-    const text = segs.map((s) => s.text).join('');
+    let text = '';
+    for (const seg of segs) text += seg.text;
+    state.budget?.charge(text.length, 1, literal);
     const dynamic = segs.some((s) => s.dynamic);
     const quotedAny = segs.some((s) => s.quoted);
     if (text === '' && !quotedAny && !dynamic && split) continue; // unquoted empty expansion vanishes
@@ -249,6 +259,8 @@ function expandTilde(text: string, state: ShellState, assignment: boolean): stri
 function expandParam(
   part: Extract<WordPart, { type: 'param' }>, state: ShellState, substitute: Substituter,
 ): { text: string; dynamic: boolean } {
+  // `${a[$(cmd)]}`: the subscript's substitutions run before the element is read.
+  if (part.index) expandArithmetic(part.index, state, substitute);
   const lookup = (name: string): { value: string | undefined; known: boolean } => {
     if (/^[0-9]$/.test(name)) {
       if (!state.positional) return { value: undefined, known: false };
@@ -315,29 +327,68 @@ function expandParam(
   }
 }
 
-/** `${v#pat}` and friends, for patterns made of literal text and `*`. */
+/**
+ * `${v#pat}` and friends, for patterns made of literal text and `*`, in time linear in the value (no regular
+ * expression, no trying every split: a long value would otherwise cost seconds). A prefix matches `p0*…*pk`
+ * when it starts with p0, ends with pk, and the middle pieces fit between in order, which their earliest
+ * placements decide once for every prefix (and their latest placements for every suffix).
+ */
 function trimPattern(value: string, pattern: string, op: string): string {
-  const re = new RegExp('^' + pattern.split('*').map(escapeRe).join('.*') + '$', 's');
-  const fromStart = op.startsWith('#');
+  const fromStart = op[0] === '#';
   const longest = op.length === 2;
-  const candidates: number[] = [];
-  for (let i = 0; i <= value.length; i++) candidates.push(i);
-  if (longest === fromStart) candidates.reverse();
-  for (const i of candidates) {
-    const piece = fromStart ? value.slice(0, i) : value.slice(i);
-    if (re.test(piece)) return fromStart ? value.slice(i) : value.slice(0, i);
+  const pieces = pattern.split('*');
+  if (pieces.length === 1) {
+    if (fromStart) return value.startsWith(pattern) ? value.slice(pattern.length) : value;
+    return value.endsWith(pattern) ? value.slice(0, value.length - pattern.length) : value;
   }
-  return value;
+  const first = pieces[0];
+  const last = pieces[pieces.length - 1];
+  const middle = pieces.slice(1, -1);
+  if (fromStart) {
+    if (!value.startsWith(first)) return value;
+    let end = first.length;
+    for (const m of middle) {
+      const found = value.indexOf(m, end);
+      if (found < 0) return value;
+      end = found + m.length;
+    }
+    const at = longest ? value.lastIndexOf(last) : value.indexOf(last, end);
+    return at < end ? value : value.slice(at + last.length);
+  }
+  if (!value.endsWith(last)) return value;
+  let start = value.length - last.length;
+  for (let k = middle.length - 1; k >= 0; k--) {
+    const from = start - middle[k].length;
+    const found = from < 0 ? -1 : value.lastIndexOf(middle[k], from);
+    if (found < 0) return value;
+    start = found;
+  }
+  const maxStart = start - first.length;
+  if (maxStart < 0) return value;
+  const at = longest ? value.indexOf(first) : value.lastIndexOf(first, maxStart);
+  return at < 0 || at > maxStart ? value : value.slice(0, at);
 }
 
-function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
+/** How many variable values deep arithmetic follows `a[$(cmd)]` hidden in a value (bash evaluates values too). */
+const MAX_ARITH_VALUE_DEPTH = 8;
 
-/** Integer arithmetic over literal numbers only; anything else is unknown. */
-function evalArith(text: string, _state: ShellState): string | undefined {
-  const t = text.trim();
-  if (/^-?\d+$/.test(t)) return String(Number(t));
+/**
+ * Expand arithmetic text (`$(( ))`, `(( ))`, a subscript): run its substitutions, and those hidden in the
+ * values of variables it names (`x='a[$(cmd)]'; (( x ))` runs cmd). Returns the value when it is a literal
+ * integer, otherwise undefined (unknown).
+ */
+export function expandArithmetic(expr: Word, state: ShellState, substitute: Substituter, depth = 0): string | undefined {
+  const expanded = expandToString(expr, state, substitute);
+  if (depth < MAX_ARITH_VALUE_DEPTH) {
+    for (const name of expanded.text.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []) {
+      const value = state.vars.get(name);
+      if (value === undefined || !mayRunInArithmetic(value)) continue;
+      const inner = parseArithmeticText(value);
+      if (inner) expandArithmetic(inner, state, substitute, depth + 1);
+    }
+  }
+  const t = expanded.text.trim();
+  if (!expanded.dynamic && /^-?\d+$/.test(t)) return String(Number(t));
   return undefined;
 }
 
@@ -353,18 +404,24 @@ export function braceExpand(parts: WordPart[]): WordPart[][] {
       part.type === 'lit' && !part.quoted && part.text.includes('{')
         ? expandBraceText(part.text).map((text) => ({ type: 'lit', text, quoted: false }))
         : [part];
+    if (alternatives.length * options.length > LIMITS.braceFields) throw tooManyBraceWords();
     const next: WordPart[][] = [];
     for (const alt of alternatives) for (const o of options) next.push([...alt, o]);
-    alternatives = next.slice(0, MAX_BRACE_FIELDS);
+    alternatives = next;
   }
   return alternatives;
 }
 
-const MAX_BRACE_FIELDS = 256;
+function tooManyBraceWords(): TooComplex {
+  return new TooComplex(`a brace expansion makes more than ${LIMITS.braceFields} words`);
+}
 
-/** Expand braces in one unquoted text, e.g. `a{b,c}d` -> `abd acd`. */
-export function expandBraceText(text: string, depth = 0): string[] {
-  if (depth > 8) return [text];
+/**
+ * Expand braces in one unquoted text, e.g. `a{b,c}d` -> `abd acd`. More words than `LIMITS.braceFields` is
+ * too complex to check (never a silent cut: a cut would leave the last words unjudged).
+ */
+export function expandBraceText(text: string, depth = 0, made = { chars: 0 }): string[] {
+  if (depth > 64) throw tooManyBraceWords();
   // Find the first `{` with a matching `}` that holds a top-level comma or a `..` range.
   for (let open = text.indexOf('{'); open >= 0; open = text.indexOf('{', open + 1)) {
     if (open > 0 && text[open - 1] === '$') continue;
@@ -383,6 +440,9 @@ export function expandBraceText(text: string, depth = 0): string[] {
       } else if (c === ',' && level === 1) commas.push(i);
     }
     if (close < 0) return [text];
+    // Each `{` scans to its match: `{{{…}}}` without commas would rescan the text once per brace.
+    made.chars += close - open;
+    if (made.chars > LIMITS.expandedChars) throw new TooComplex(`brace expansion scans more than ${LIMITS.expandedChars} characters`);
     const pre = text.slice(0, open);
     const post = text.slice(close + 1);
     const inner = text.slice(open + 1, close);
@@ -402,9 +462,11 @@ export function expandBraceText(text: string, depth = 0): string[] {
     if (!items) continue;
     const result: string[] = [];
     for (const item of items) {
-      for (const expanded of expandBraceText(pre + item + post, depth + 1)) {
+      for (const expanded of expandBraceText(pre + item + post, depth + 1, made)) {
         result.push(expanded);
-        if (result.length >= MAX_BRACE_FIELDS) return result;
+        made.chars += expanded.length;
+        if (result.length > LIMITS.braceFields) throw tooManyBraceWords();
+        if (made.chars > LIMITS.expandedChars) throw new TooComplex(`a brace expansion makes more than ${LIMITS.expandedChars} characters`);
       }
     }
     return result;
@@ -416,7 +478,7 @@ function rangeItems(a: string, b: string): string[] | null {
   const numeric = /^-?\d+$/.test(a) && /^-?\d+$/.test(b);
   const from = numeric ? Number(a) : a.charCodeAt(0);
   const to = numeric ? Number(b) : b.charCodeAt(0);
-  if (Math.abs(to - from) > MAX_BRACE_FIELDS) return null;
+  if (Math.abs(to - from) >= LIMITS.braceFields) throw tooManyBraceWords();
   const step = from <= to ? 1 : -1;
   const items: string[] = [];
   for (let i = from; step > 0 ? i <= to : i >= to; i += step) items.push(numeric ? String(i) : String.fromCharCode(i));

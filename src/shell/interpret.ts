@@ -1,7 +1,8 @@
 import type { Command, Pipeline, Redirect, Script, SimpleCommand, Word } from './ast.js';
-import { expandDeclaration, expandToString, expandWord, type Field, type ShellState, type Substituter } from './expand.js';
+import { expandArithmetic, expandDeclaration, expandToString, expandWord, type Field, type ShellState, type Substituter } from './expand.js';
 import { analyzeCode, codeSource, languageOf } from './languages.js';
-import { parse } from './parse.js';
+import { Budget, TooComplex } from './limits.js';
+import { parse, parseArithmeticText } from './parse.js';
 import { homeOf, joinPath } from './paths.js';
 import { planCommandRunner, planFind, planPackageRunner, planParallel, planSsh, planSu, planXargs, xargsItems, type XargsPlan } from './runners.js';
 import { staticOutput } from './static-output.js';
@@ -64,6 +65,8 @@ export interface Interpretation {
   unparseable: { source: string; error: string }[];
   /** True when limits cut the walk short (too many commands, too deep); the rest is unknown. */
   truncated: boolean;
+  /** Why the line is too complex to check (a value, a brace expansion or the work grew past a bound), when it is. */
+  tooComplex?: string;
 }
 
 /** The environment a line is interpreted in. */
@@ -78,8 +81,25 @@ export interface InterpretContext {
 
 const MAX_COMMANDS = 512;
 const MAX_DEPTH = 12;
-const MAX_LOOP_ITEMS = 32;
-const MAX_XARGS_ITEMS = 64;
+
+/** The grammar a shell reads its code with; `sh` may be dash or bash, so it is read as dash, else as bash. */
+type ShellDialect = NonNullable<ShellState['dialect']>;
+
+function dialectOf(shell: string): ShellDialect {
+  if (shell === 'sh') return 'sh';
+  return shell === 'dash' || shell === 'ash' || shell === 'yash' || shell === 'posh' || shell === 'busybox' ? 'posix' : 'bash';
+}
+
+/** Parse shell code as the shell that runs it would. */
+function parseAs(text: string, dialect: ShellDialect): ReturnType<typeof parse> {
+  if (dialect !== 'sh') return parse(text, { dialect });
+  // dash reads `((` as two subshells; bash-as-sh as arithmetic. The subshell reading runs every substitution the
+  // arithmetic one does and more, so it is the one judged; where only bash can parse the text, bash's is.
+  const posix = parse(text, { dialect: 'posix' });
+  if (posix.ok || posix.tooComplex || !text.includes('((')) return posix;
+  const bash = parse(text, { dialect: 'bash' });
+  return bash.ok ? bash : posix;
+}
 
 /**
  * Walk a parsed line statically and list every command it would run, following `cd`, variables,
@@ -91,10 +111,21 @@ export function interpret(script: Script, context: InterpretContext): Interpreta
   if (!vars.has('IFS')) vars.set('IFS', ' \t\n');
   vars.set('HOME', context.home);
   vars.set('PWD', context.cwd);
-  const state: ShellState = { vars, unset: new Set(), cwd: context.cwd, home: context.home, positional: null, dirStack: [] };
+  const budget = new Budget();
+  const state: ShellState = { vars, unset: new Set(), cwd: context.cwd, home: context.home, positional: null, dirStack: [], budget, dialect: 'bash' };
   const walker = new Walker(context.projectDir);
-  walker.script(script, state, { via: [], async: false });
-  return { commands: walker.commands, unparseable: walker.unparseable, truncated: walker.truncated };
+  let tooComplex: string | undefined;
+  try {
+    walker.script(script, state, { via: [], async: false });
+  } catch (error) {
+    // A bound was exceeded (or the walk still ran out of stack): the line is refused as too complex, never half-judged.
+    if (error instanceof TooComplex) tooComplex = error.message;
+    else if (error instanceof RangeError) tooComplex = 'it nests too deeply to check';
+    else throw error;
+  }
+  const result: Interpretation = { commands: walker.commands, unparseable: walker.unparseable, truncated: walker.truncated };
+  if (tooComplex) result.tooComplex = tooComplex;
+  return result;
 }
 
 function cloneState(state: ShellState): ShellState {
@@ -107,6 +138,8 @@ function cloneState(state: ShellState): ShellState {
     dirStack: [...state.dirStack],
     remote: state.remote,
     globVars: state.globVars ? new Set(state.globVars) : undefined,
+    budget: state.budget,
+    dialect: state.dialect,
   };
 }
 
@@ -129,7 +162,7 @@ const STATIC_OUTPUT = new Set(['echo', 'printf', 'pwd', 'dirname', 'basename', '
 const SHELL_STATE_BUILTINS = new Set(['cd', 'pushd', 'popd', 'export', 'declare', 'typeset', 'local', 'readonly', 'unset', 'set']);
 
 /** Programs that run other code or commands from their arguments or input; everything else is a leaf. */
-const RUNNERS = new Set(['eval', 'trap', 'source', '.', 'su', 'script', 'flock', 'watch', 'npx', 'bunx', 'pnpx', 'pnpm', 'yarn', 'npm', 'xargs', 'find', 'parallel', 'ssh', 'git', 'ls', 'busybox']);
+const RUNNERS = new Set(['eval', 'let', 'trap', 'source', '.', 'su', 'script', 'flock', 'watch', 'npx', 'bunx', 'pnpx', 'pnpm', 'yarn', 'npm', 'xargs', 'find', 'parallel', 'ssh', 'git', 'ls', 'busybox']);
 
 const lit = (text: string): Field => ({ text, dynamic: false, glob: /[*?[]/.test(text) });
 
@@ -228,11 +261,16 @@ class Walker {
           ? expandWords(cmd.items, state, this.substitute(step))
           : (state.positional ?? []).slice(1).map(lit);
         if (!cmd.variable) {
+          // `for (( init; cond; step ))`: the header's substitutions run too.
+          if (cmd.arith) expandArithmetic(cmd.arith, state, this.substitute(step));
           this.script(cmd.body, state, step);
           return;
         }
-        const values = items.length ? items.slice(0, MAX_LOOP_ITEMS) : [{ text: '', dynamic: true, glob: false }];
+        // Every item is walked (a cut would leave the last ones unjudged); the budget bounds the work.
+        const values = items.length ? items : [{ text: '', dynamic: true, glob: false }];
         for (const item of values) {
+          state.budget?.walk();
+          if (this.truncated) return;
           if (item.dynamic) {
             state.vars.delete(cmd.variable);
             state.unset.delete(cmd.variable);
@@ -249,10 +287,19 @@ class Walker {
         for (const arm of cmd.arms) this.script(arm.body, state, step);
         return;
       case 'arith':
+        expandArithmetic(cmd.expr, state, this.substitute(step));
         return;
-      case 'test':
-        for (const w of cmd.words) expandWord(w, state, this.substitute(step));
+      case 'test': {
+        const sub = this.substitute(step);
+        // No field splitting inside `[[ ]]`.
+        const fields = cmd.words.map((w) => expandToString(w, state, sub));
+        // `[[ $x -eq 1 ]]` evaluates both operands as arithmetic: `a[$(cmd)]` in them runs cmd.
+        fields.forEach((f, i) => {
+          if (!ARITHMETIC_TESTS.has(f.text)) return;
+          for (const operand of [fields[i - 1], fields[i + 1]]) this.arithmeticText(operand, state, sub);
+        });
         return;
+      }
     }
   }
 
@@ -291,10 +338,14 @@ class Walker {
     const sub = this.substitute(step);
     const prefix = new Map<string, Field>();
     for (const a of cmd.assigns) {
+      if (a.index) expandArithmetic(a.index, state, sub);
       const value: Field = a.array
         ? { text: a.array.flatMap((w) => expandWord(w, state, sub)).map((f) => f.text).join(' '), dynamic: false, glob: false }
         : expandToString(a.value, state, sub);
-      if (a.append) value.text = (state.vars.get(a.name) ?? '') + value.text;
+      if (a.append) {
+        value.text = (state.vars.get(a.name) ?? '') + value.text;
+        state.budget?.charge(value.text.length);
+      }
       prefix.set(a.name, value);
     }
     const argv = isDeclaration(cmd.words[0]) ? expandDeclaration(cmd.words, state, sub) : expandWords(cmd.words, state, sub);
@@ -315,6 +366,7 @@ class Walker {
         return;
       }
       const body = this.functions.get(name)!;
+      state.budget?.walk();
       const saved = state.positional;
       state.positional = [name, ...argv.slice(1).map((f) => f.text)];
       this.callStack.push(name);
@@ -424,6 +476,14 @@ class Walker {
     const name = commandName(current[0].text);
     const emitted = this.emit(current, layers, wrappers, state, redirects, step, cwd, wrapperOptions);
     if (current[0].dynamic) return;
+    if (DECLARATIONS.has(name) && current.some((f, i) => i > 0 && /^-[a-zA-Z]*i/.test(f.text))) {
+      // `declare -i y=$x`: the value is evaluated as arithmetic, and `a[$(cmd)]` in it runs cmd.
+      const sub = this.substitute(step);
+      for (const f of current.slice(1)) {
+        const eq = f.text.indexOf('=');
+        if (eq > 0 && !f.dynamic) this.arithmeticText(lit(f.text.slice(eq + 1)), state, sub);
+      }
+    }
     if (name === 'read') {
       // `IFS=, read a b`: the prefix IFS splits the line, the variables land in this shell.
       const ifs = emitted.assignments.find((a) => a.text.startsWith('IFS='));
@@ -442,6 +502,14 @@ class Walker {
       this.nested(texts.join(' '), 'eval', runState, inner, undefined, true);
       return;
     }
+    if (name === 'let') {
+      // `let 'x = a[$(cmd)]'`: each argument is arithmetic, and its substitutions run.
+      for (const f of args) {
+        const expr = f.dynamic ? null : parseArithmeticText(f.text);
+        if (expr) expandArithmetic(expr, runState, this.substitute(inner));
+      }
+      return;
+    }
     if (name === 'trap') {
       // `trap ACTION SIG…` sets ACTION to run later, where no per-command check can see it: judge it now.
       const operands = texts[0] === '--' ? args.slice(1) : args;
@@ -452,7 +520,7 @@ class Walker {
     // A script written earlier on the line with known text, run by path (`./x.sh`).
     const scriptText = this.written.get(joinPath(cwd, current[0].text));
     if (current[0].text.includes('/') && scriptText !== undefined) {
-      this.nested(scriptText, current[0].text, runState, inner, null);
+      this.nested(scriptText, current[0].text, runState, inner, null, false, 'sh');
       return;
     }
     if (name === 'source' || name === '.') {
@@ -465,10 +533,11 @@ class Walker {
     if (shell) {
       const script = shell.script !== undefined ? args.find((f) => f.text === shell.script) : undefined;
       emitted.shell = { readsStdin: shell.readsStdin || /^\/dev\/(stdin|fd\/0)$|^-$/.test(shell.script ?? ''), options: shell.options, command: shell.command, script };
-      if (shell.command && !shell.command.dynamic) this.nested(shell.command.text, `${shell.shell} -c`, runState, inner, shell.positional);
-      else if (emitted.shell.readsStdin && stdin !== undefined) this.nested(stdin, `${shell.shell} (stdin)`, runState, inner, shell.positional);
-      else if (script?.content !== undefined) this.nested(script.content, shell.shell, runState, inner, shell.positional);
-      else if (script && this.written.has(joinPath(cwd, script.text))) this.nested(this.written.get(joinPath(cwd, script.text))!, shell.shell, runState, inner, shell.positional);
+      const dialect = dialectOf(shell.shell);
+      if (shell.command && !shell.command.dynamic) this.nested(shell.command.text, `${shell.shell} -c`, runState, inner, shell.positional, false, dialect);
+      else if (emitted.shell.readsStdin && stdin !== undefined) this.nested(stdin, `${shell.shell} (stdin)`, runState, inner, shell.positional, false, dialect);
+      else if (script?.content !== undefined) this.nested(script.content, shell.shell, runState, inner, shell.positional, false, dialect);
+      else if (script && this.written.has(joinPath(cwd, script.text))) this.nested(this.written.get(joinPath(cwd, script.text))!, shell.shell, runState, inner, shell.positional, false, dialect);
       return;
     }
     const lang = languageOf(name);
@@ -483,7 +552,7 @@ class Walker {
         const plan = planSu(texts);
         if (plan.command) {
           const home = homeOf(plan.user, state.home);
-          this.nested(plan.command, 'su -c', { ...cloneState(runState), home }, inner, null);
+          this.nested(plan.command, 'su -c', { ...cloneState(runState), home }, inner, null, false, 'sh');
         }
         return;
       }
@@ -497,7 +566,7 @@ class Walker {
       case 'yarn':
       case 'npm': {
         const plan = name === 'script' || name === 'flock' || name === 'watch' ? planCommandRunner(name, texts) : planPackageRunner(name, texts);
-        if (plan?.shellText !== undefined) this.nested(plan.shellText, name, runState, inner, null);
+        if (plan?.shellText !== undefined) this.nested(plan.shellText, name, runState, inner, null, false, 'sh');
         else if (plan?.argv) this.derived(plan.argv.map(lit), runState, inner, name);
         return;
       }
@@ -518,7 +587,7 @@ class Walker {
       case 'parallel': {
         const plan = planParallel(texts);
         if ('stdin' in plan) this.runItems(plan.stdin, emitted, runState, inner, 'parallel');
-        else for (const argvText of plan.commands.slice(0, MAX_XARGS_ITEMS)) this.derived(argvText.map(lit), runState, inner, 'parallel');
+        else for (const argvText of plan.commands) this.derived(argvText.map(lit), runState, inner, 'parallel');
         return;
       }
       case 'ssh': {
@@ -526,8 +595,8 @@ class Walker {
         if (plan?.command) {
           const user = plan.user ?? (state.home.split('/').pop() || 'root');
           const home = homeOf(user, state.home);
-          const remote: ShellState = { vars: new Map([['HOME', home], ['IFS', ' \t\n'], ['PWD', home]]), unset: new Set(), cwd: home, home, positional: null, dirStack: [], remote: plan.host };
-          this.nested(plan.command, `ssh ${plan.host}`, remote, { ...inner, stdinFrom: undefined }, null);
+          const remote: ShellState = { vars: new Map([['HOME', home], ['IFS', ' \t\n'], ['PWD', home]]), unset: new Set(), cwd: home, home, positional: null, dirStack: [], remote: plan.host, budget: state.budget };
+          this.nested(plan.command, `ssh ${plan.host}`, remote, { ...inner, stdinFrom: undefined }, null, false, 'sh');
         }
         return;
       }
@@ -547,6 +616,13 @@ class Walker {
     }
   }
 
+  /** Text that the shell evaluates as arithmetic at run time (a `[[ -eq ]]` operand, a `declare -i` value). */
+  private arithmeticText(field: Field | undefined, state: ShellState, sub: Substituter): void {
+    if (!field || field.dynamic) return;
+    const expr = parseArithmeticText(field.text);
+    if (expr) expandArithmetic(expr, state, sub);
+  }
+
   /** `git -c alias.x='!cmd' x`: an inline alias runs its text. */
   private gitAlias(args: string[], state: ShellState, step: Step): void {
     const aliases = new Map<string, string>();
@@ -563,7 +639,7 @@ class Walker {
     const alias = aliases.get(args[i] ?? '');
     if (alias === undefined) return;
     const rest = args.slice(i + 1).map(quoteForShell).join(' ');
-    if (alias.startsWith('!')) this.nested(`${alias.slice(1)} ${rest}`, 'git alias', state, step, null);
+    if (alias.startsWith('!')) this.nested(`${alias.slice(1)} ${rest}`, 'git alias', state, step, null, false, 'sh');
     else this.nested(`git ${alias} ${rest}`, 'git alias', state, step, null);
   }
 
@@ -574,9 +650,11 @@ class Walker {
     const template = plan.command.map(lit);
     if (input !== undefined) {
       // With -I, each input line is one item (blanks inside it included).
-      const items = xargsItems(input, plan.replace && plan.delimiter === 'blank' ? '\n' : plan.delimiter).slice(0, MAX_XARGS_ITEMS);
-      if (plan.replace) for (const item of items) this.derived(plan.command.map((w) => lit(w.split(plan.replace!).join(item))), state, step, via);
-      else this.derived([...template, ...items.map(lit)], state, step, via);
+      const items = xargsItems(input, plan.replace && plan.delimiter === 'blank' ? '\n' : plan.delimiter);
+      state.budget?.charge(0, items.length);
+      if (plan.replace) {
+        for (const item of items) if (!this.truncated) this.derived(plan.command.map((w) => lit(w.split(plan.replace!).join(item))), state, step, via);
+      } else this.derived([...template, ...items.map(lit)], state, step, via);
       return;
     }
     // Unknown input: one unknown argument, shaped like the paths the upstream command prints, if known.
@@ -589,7 +667,7 @@ class Walker {
   private code(lang: ReturnType<typeof languageOf> & string, program: string, code: string, state: ShellState, step: Step): void {
     const label = `${program} code`;
     const effects = analyzeCode(lang, code, { home: state.home, cwd: state.cwd });
-    for (const line of effects.shellLines) this.nested(line, label, state, step, null);
+    for (const line of effects.shellLines) this.nested(line, label, state, step, null, false, 'sh');
     for (const argv of effects.argvs) this.derived(argv.map(lit), state, step, label);
     for (const d of effects.deletes) {
       const c = this.derived([lit('rm'), lit(d.recursive ? '-rf' : '-f'), lit(d.path)], state, step, label);
@@ -629,18 +707,23 @@ class Walker {
   }
 
   /** Parse and walk text that a command runs as shell code. */
-  private nested(text: string, label: string, state: ShellState, step: Step, positional: string[] | null | undefined, sameShell = false): void {
+  private nested(
+    text: string, label: string, state: ShellState, step: Step, positional: string[] | null | undefined, sameShell = false,
+    dialect: ShellDialect = state.dialect ?? 'bash',
+  ): void {
     if (this.depth >= MAX_DEPTH) {
       this.truncated = true;
       return;
     }
-    const parsed = parse(text);
+    const parsed = parseAs(text, dialect);
     if (!parsed.ok) {
+      if (parsed.tooComplex) throw new TooComplex(`${label}: ${parsed.error}`);
       this.unparseable.push({ source: text, error: `${label}: ${parsed.error}` });
       return;
     }
     this.depth++;
     const s = sameShell ? state : cloneState(state);
+    if (!sameShell) s.dialect = dialect;
     if (positional !== undefined) s.positional = positional;
     this.withStdin(step, () => this.script(parsed.script, s, { via: [...step.via, label], async: step.async }));
     this.depth--;
@@ -715,6 +798,9 @@ function splitRead(line: string, ifs: string, count: number): string[] {
 }
 
 const DECLARATIONS = new Set(['export', 'declare', 'typeset', 'local', 'readonly']);
+
+/** `[[ ]]` operators whose operands are arithmetic expressions. */
+const ARITHMETIC_TESTS = new Set(['-eq', '-ne', '-lt', '-le', '-gt', '-ge']);
 
 /** Is this word literally a declaration builtin, whose `NAME=value` arguments expand like assignments? */
 function isDeclaration(word: Word | undefined): boolean {

@@ -1,37 +1,51 @@
+import { findArithmeticEnd, findSubscriptEnd, readArithmetic, type ArithmeticHost } from './arithmetic.js';
+import { LIMITS } from './limits.js';
 import type {
-  AndOr, Assignment, Command, ParseResult, Pipeline, Redirect, Script, SimpleCommand, Word, WordPart,
+  AndOr, Assignment, Command, Dialect, ParseResult, Pipeline, Redirect, Script, SimpleCommand, Word, WordPart,
 } from './ast.js';
 
 /** How deep substitutions and compound commands may nest before the line is refused as unparseable. */
 export const MAX_NESTING = 64;
 
 class ParseError extends Error {
-  constructor(message: string, readonly offset: number) {
+  constructor(message: string, readonly offset: number, readonly tooComplex = false) {
     super(message);
   }
+}
+
+/** How a text is parsed. */
+export interface ParseOptions {
+  /** The grammar of the shell that will run it (default `bash`, which zsh and ksh share for what matters here). */
+  dialect?: Dialect;
 }
 
 const META = new Set([' ', '\t', '\n', ';', '&', '|', '(', ')', '<', '>']);
 const RESERVED_CLOSERS = new Set(['then', 'elif', 'else', 'fi', 'do', 'done', 'esac', '}', 'in']);
 // Sticky patterns matched at the cursor (hoisted: a regex literal makes a new object on every evaluation).
 const TOKEN_RE = /[^\s;&|()<>]+/y;
+// Runs of characters with no meaning in a word, a double-quoted string and a heredoc: taken whole, not one by one
+// (a long line otherwise costs a string append per character).
+const WORD_RUN_RE = /[^ \t\n;&|()<>\r\\'"`$]+/y;
+const DOUBLE_QUOTED_RUN_RE = /[^"\\$`]+/y;
+const HEREDOC_RUN_RE = /[^\\$`]+/y;
 const PLAIN_WORD_RE = /[^\s;&|()<>'"`$\\]+/y;
 const TEST_OPERATOR_RE = /(&&|\|\||<|>|\(|\)|!)/y;
 const EMPTY_PARENS_RE = /\(\s*\)/y;
 const REDIRECT_RE = /(\d+|\{[A-Za-z_][A-Za-z0-9_]*\})?(&>>|&>|<<<|<<-|<<|<>|>>|>\||>&|<&|>|<)/y;
 const PARAM_NAME_RE = /[A-Za-z_][A-Za-z0-9_]*/y;
-const BRACE_PARAM_RE = /([A-Za-z_][A-Za-z0-9_]*|[0-9]+|[@*#?$!\-])(\[[^\]]*\])?/y;
+const BRACE_PARAM_RE = /([A-Za-z_][A-Za-z0-9_]*|[0-9]+|[@*#?$!\-])/y;
 const PARAM_OP_RE = /(:-|:=|:\?|:\+|-|=|\?|\+|##|#|%%|%|\/\/|\/#|\/%|\/|\^\^|\^|,,|,|:|@)/y;
 const NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const ASSIGN_RE = /([A-Za-z_][A-Za-z0-9_]*)(\[[^\]]*\])?(\+?)=/y;
+const ASSIGN_NAME_RE = /[A-Za-z_][A-Za-z0-9_]*/y;
+const ASSIGN_OP_RE = /\+?=/y;
 
 /**
  * Parse one shell command line (or several lines) into a syntax tree.
  * Never throws: input it cannot make sense of comes back as `{ ok: false, error }`.
  */
-export function parse(source: string): ParseResult {
+export function parse(source: string, options: ParseOptions = {}): ParseResult {
   try {
-    const parser = new Parser(source);
+    const parser = new Parser(source, options.dialect ?? 'bash');
     const script = parser.parseScript([]);
     parser.skipSpace(true);
     if (!parser.atEnd()) parser.fail(`unexpected '${parser.peekToken()}'`);
@@ -39,11 +53,27 @@ export function parse(source: string): ParseResult {
   } catch (error) {
     if (error instanceof ParseError) {
       // Ran out of input while something was still open: a continuation line would complete it.
+      if (error.tooComplex) return { ok: false, error: error.message, offset: error.offset, incomplete: false, tooComplex: true };
       const incomplete = error.offset >= source.length || /^unterminated|end of input/.test(error.message);
       return { ok: false, error: error.message, offset: error.offset, incomplete };
     }
+    // Recursion that still ran out of stack is a line too complex to check.
+    if (error instanceof RangeError) return { ok: false, error: 'nested too deeply to check', offset: 0, incomplete: false, tooComplex: true };
     // A bug in the parser must still be a decision, not a crash.
     return { ok: false, error: `parser failure: ${(error as Error).message}`, offset: 0, incomplete: false };
+  }
+}
+
+/**
+ * Read text that bash evaluates as arithmetic (the value of a variable named in `(( ))`) into its literal text and
+ * the substitutions inside it; null when it does not parse.
+ */
+export function parseArithmeticText(text: string): Word | null {
+  try {
+    const parser = new Parser(text);
+    return readArithmetic(parser, text.length);
+  } catch {
+    return null;
   }
 }
 
@@ -54,12 +84,40 @@ interface PendingHeredoc {
   expand: boolean;
 }
 
-class Parser {
+class Parser implements ArithmeticHost {
   pos = 0;
   private depth = 0;
   private heredocs: PendingHeredoc[] = [];
+  /** Words, substitutions and commands read so far, shared with the parsers of backtick and heredoc text. */
+  private nodes = { count: 0 };
 
-  constructor(private readonly src: string) {}
+  constructor(readonly src: string, private readonly dialect: Dialect = 'bash') {}
+
+  /** A parser for text inside this one (a backtick body, a heredoc), counting against the same bounds. */
+  private inner(text: string): Parser {
+    const sub = new Parser(text, this.dialect);
+    sub.nodes = this.nodes;
+    sub.depth = this.depth;
+    return sub;
+  }
+
+  /** Count one more node; a line parsed into more than `LIMITS.nodes` is too complex to check. */
+  private node(): void {
+    if (++this.nodes.count > LIMITS.nodes) throw new ParseError(`more than ${LIMITS.nodes} words, substitutions and commands`, this.pos, true);
+  }
+
+  /** For the arithmetic reader: a substitution at the cursor (arithmetic text is expanded as if double-quoted). */
+  substitution(): WordPart | null {
+    return this.parseDollarOrBacktick(true);
+  }
+
+  /** Arithmetic text from the cursor to `end`, nesting like any substitution. */
+  private arithmetic(end: number): Word {
+    this.enter();
+    const expr = readArithmetic(this, end);
+    this.leave();
+    return expr;
+  }
 
   fail(message: string): never {
     throw new ParseError(message, this.pos);
@@ -84,7 +142,7 @@ class Parser {
   }
 
   private enter(): void {
-    if (++this.depth > MAX_NESTING) this.fail(`nesting deeper than ${MAX_NESTING} levels`);
+    if (++this.depth > MAX_NESTING) throw new ParseError(`nesting deeper than ${MAX_NESTING} levels`, this.pos, true);
   }
 
   private leave(): void {
@@ -98,7 +156,8 @@ class Parser {
       if (c === ' ' || c === '\t' || c === '\r') this.pos++;
       else if (c === '\\' && this.ch(1) === '\n') this.pos += 2;
       else if (c === '#') {
-        while (!this.atEnd() && this.ch() !== '\n') this.pos++;
+        const eol = this.src.indexOf('\n', this.pos);
+        this.pos = eol < 0 ? this.src.length : eol;
       } else if (c === '\n' && newlines) {
         this.pos++;
         this.readHeredocBodies();
@@ -219,11 +278,13 @@ class Parser {
   }
 
   private parseCommand(): Command {
+    this.node();
     this.skipSpace(false);
     if (this.atEnd()) this.fail('unexpected end of input: a command was expected');
     const c = this.ch();
     if (c === '(') {
-      if (this.ch(1) === '(') {
+      // sh and dash read `((` as two subshells; bash, zsh and ksh as an arithmetic command.
+      if (this.ch(1) === '(' && this.dialect === 'bash') {
         const arith = this.tryArithCommand();
         if (arith) return arith;
       }
@@ -265,24 +326,12 @@ class Parser {
 
   private tryArithCommand(): Command | null {
     const start = this.pos;
-    const end = this.findArithEnd(this.pos + 2);
+    const end = findArithmeticEnd(this.src, this.pos + 2);
     if (end < 0) return null;
+    this.pos = start + 2;
+    const expr = this.arithmetic(end);
     this.pos = end + 2;
-    return { type: 'arith', text: this.src.slice(start + 2, end), redirects: this.parseTrailingRedirects() };
-  }
-
-  /** Index of the `))` closing an arithmetic expression that starts at `from`, or -1. `for ((a; b; c))` allows `;`. */
-  private findArithEnd(from: number, semicolons = false): number {
-    let depth = 0;
-    for (let i = from; i < this.src.length; i++) {
-      const c = this.src[i];
-      if (c === '(') depth++;
-      else if (c === ')') {
-        if (depth === 0) return this.src[i + 1] === ')' ? i : -1;
-        depth--;
-      } else if (depth === 0 && (c === '\n' || (c === ';' && !semicolons))) return -1;
-    }
-    return -1;
+    return { type: 'arith', text: this.src.slice(start + 2, end), expr, redirects: this.parseTrailingRedirects() };
   }
 
   private parseIf(): Command {
@@ -321,17 +370,19 @@ class Parser {
   private parseFor(keyword: string): Command {
     this.pos += keyword.length;
     this.skipSpace(false);
-    if (this.startsWith('((')) {
-      // C-style for loop: the header is arithmetic.
-      const end = this.findArithEnd(this.pos + 2, true);
+    if (this.startsWith('((') && this.dialect === 'bash') {
+      // C-style for loop: the header is arithmetic (dash has none: there it does not parse).
+      const end = findArithmeticEnd(this.src, this.pos + 2, true);
       if (end < 0) this.fail("expected '))' in for (( ))");
+      this.pos += 2;
+      const arith = this.arithmetic(end);
       this.pos = end + 2;
       this.skipSpace(false);
       if (this.ch() === ';') this.pos++;
       this.expectReserved('do');
       const body = this.parseScript(['done']);
       this.expectReserved('done');
-      return { type: 'for', variable: '', items: [], body, redirects: this.parseTrailingRedirects() };
+      return { type: 'for', variable: '', items: [], arith, body, redirects: this.parseTrailingRedirects() };
     }
     const name = this.peekPlainWord();
     if (!name || !NAME_RE.test(name)) this.fail(`'${keyword}' needs a variable name`);
@@ -478,11 +529,25 @@ class Parser {
   }
 
   private tryAssignment(): Assignment | null {
-    const m = this.sticky(ASSIGN_RE);
+    const m = this.sticky(ASSIGN_NAME_RE);
     if (!m) return null;
-    this.pos += m[0].length;
-    const name = m[1];
-    const append = m[3] === '+';
+    const name = m[0];
+    let at = this.pos + name.length;
+    let index: Word | undefined;
+    if (this.src[at] === '[') {
+      const close = findSubscriptEnd(this.src, at);
+      if (close < 0) return null;
+      const op = this.sticky(ASSIGN_OP_RE, close + 1);
+      if (!op) return null;
+      // `a[i]=v`: the subscript is arithmetic, and its substitutions run.
+      this.pos = at + 1;
+      index = this.arithmetic(close);
+      at = close + 1;
+    }
+    const op = this.sticky(ASSIGN_OP_RE, at);
+    if (!op) return null;
+    this.pos = at + op[0].length;
+    const append = op[0] === '+=';
     if (this.ch() === '(') {
       this.pos++;
       const array: Word[] = [];
@@ -495,10 +560,10 @@ class Parser {
         if (this.atEnd()) this.fail("expected ')' to close the array");
         array.push(this.parseWord());
       }
-      return { name, append, array, value: { parts: [], raw: '' } };
+      return index ? { name, append, array, index, value: { parts: [], raw: '' } } : { name, append, array, value: { parts: [], raw: '' } };
     }
     const value = this.atWordEnd() ? { parts: [], raw: '' } : this.parseWord(true);
-    return { name, value, append };
+    return index ? { name, value, append, index } : { name, value, append };
   }
 
   private atWordEnd(): boolean {
@@ -560,7 +625,7 @@ class Parser {
       }
       const text = lines.length ? lines.join('\n') + '\n' : '';
       h.redirect.body = h.expand
-        ? new Parser(text).parseHeredocText()
+        ? this.inner(text).parseHeredocText()
         : { parts: [{ type: 'lit', text, quoted: true }], raw: text };
     }
   }
@@ -588,8 +653,9 @@ class Parser {
           this.pos++;
         }
       } else {
-        lit += c;
-        this.pos++;
+        const run = this.sticky(HEREDOC_RUN_RE);
+        lit += run![0];
+        this.pos += run![0].length;
       }
     }
     flush();
@@ -601,6 +667,7 @@ class Parser {
    * `assignment` allows `=`-separated tilde expansion later and keeps `(` out of the word.
    */
   parseWord(_assignment = false): Word {
+    this.node();
     const start = this.pos;
     const parts: WordPart[] = [];
     let lit = '';
@@ -671,8 +738,10 @@ class Parser {
           continue;
         }
       }
-      lit += c;
-      this.pos++;
+      const run = this.sticky(WORD_RUN_RE);
+      const taken = run ? run[0] : c;
+      lit += taken;
+      this.pos += taken.length;
     }
     flush();
     if (parts.length === 0 && this.pos === start) this.fail(`unexpected '${this.peekToken()}'`);
@@ -728,14 +797,16 @@ class Parser {
           continue;
         }
       }
-      lit += c;
-      this.pos++;
+      const run = this.sticky(DOUBLE_QUOTED_RUN_RE);
+      const taken = run ? run[0] : c;
+      lit += taken;
+      this.pos += taken.length;
     }
     // An empty "" still makes a (quoted, empty) word.
     if (lit || parts.length === before) parts.push({ type: 'lit', text: lit, quoted: true });
   }
 
-  /** `$'...'`: ANSI-C quoting, decoded. */
+  /** `$'...'`: ANSI-C quoting, decoded. bash ends the string at a NUL it decodes (`$'.git\0x'` is `.git`). */
   private parseAnsiC(): string {
     this.pos += 2;
     let out = '';
@@ -744,7 +815,8 @@ class Parser {
       const c = this.ch();
       if (c === "'") {
         this.pos++;
-        return out;
+        const nul = out.indexOf('\0');
+        return nul < 0 ? out : out.slice(0, nul);
       }
       if (c !== '\\') {
         out += c;
@@ -781,15 +853,18 @@ class Parser {
 
   /** `$name`, `${...}`, `$(...)`, `$((...))` or a backtick substitution at the cursor; null if `$` is literal. */
   private parseDollarOrBacktick(quoted: boolean): WordPart | null {
+    this.node();
     if (this.ch() === '`') return this.parseBacktick(quoted);
     const n = this.ch(1);
     if (n === '(') {
       if (this.ch(2) === '(') {
-        const end = this.findArithEnd(this.pos + 3);
+        const end = findArithmeticEnd(this.src, this.pos + 3);
         if (end >= 0) {
           const text = this.src.slice(this.pos + 3, end);
+          this.pos += 3;
+          const expr = this.arithmetic(end);
           this.pos = end + 2;
-          return { type: 'arith', text, quoted };
+          return { type: 'arith', text, expr, quoted };
         }
       }
       this.pos += 2;
@@ -830,8 +905,7 @@ class Parser {
     }
     this.pos = i + 1;
     this.enter();
-    const sub = new Parser(inner);
-    sub.depth = this.depth;
+    const sub = this.inner(inner);
     const body = sub.parseScript([]);
     sub.skipSpace(true);
     if (!sub.atEnd()) this.fail(`unexpected '${sub.peekToken()}' in backtick substitution`);
@@ -840,6 +914,13 @@ class Parser {
   }
 
   private parseBraceParam(quoted: boolean): WordPart {
+    this.enter();
+    const part = this.parseBraceParamBody(quoted);
+    this.leave();
+    return part;
+  }
+
+  private parseBraceParamBody(quoted: boolean): WordPart {
     this.pos += 2;
     let length = false;
     let indirect = false;
@@ -854,16 +935,31 @@ class Parser {
     if (!m) this.fail('bad ${...} substitution');
     this.pos += m[0].length;
     const name = m[1];
-    const all = m[2] === '[@]';
+    let all = false;
+    let index: Word | undefined;
+    if (this.ch() === '[' && /^[A-Za-z_]/.test(name)) {
+      const close = findSubscriptEnd(this.src, this.pos);
+      if (close < 0) this.fail('unterminated ${...[ subscript');
+      all = close === this.pos + 2 && this.ch(1) === '@';
+      this.pos++;
+      // `${a[i]}`: the subscript is arithmetic (for an indexed array), and its substitutions run.
+      if (!all) index = this.arithmetic(close);
+      this.pos = close + 1;
+    }
+    const extra = (p: Extract<WordPart, { type: 'param' }>): WordPart => {
+      if (all) p.all = true;
+      if (index) p.index = index;
+      return p;
+    };
     if (this.ch() === '}') {
       this.pos++;
-      return all ? { type: 'param', name, quoted, length, indirect, all } : { type: 'param', name, quoted, length, indirect };
+      return extra({ type: 'param', name, quoted, length, indirect });
     }
     const op = this.sticky(PARAM_OP_RE);
     if (!op) this.fail('bad ${...} substitution');
     this.pos += op[0].length;
     const arg = this.parseBraceArg();
-    return { type: 'param', name, op: op[0], arg, quoted, length, indirect };
+    return extra({ type: 'param', name, op: op[0], arg, quoted, length, indirect });
   }
 
   /** The word inside `${name<op>...}` up to the matching `}`. */

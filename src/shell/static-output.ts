@@ -119,14 +119,14 @@ function unescapeC(s: string): string {
 function formatPrintf(format: string, args: string[]): string | undefined {
   let out = '';
   let i = 0;
-  let guard = 0;
+  // Each round takes at least one argument, so this ends; no cap on rounds, which would drop the last arguments unseen.
   do {
     out += unescapeC(format).replace(/%(%|s|b|d|q|c)/g, (_, k: string) => {
       if (k === '%') return '%';
       const v = args[i++] ?? '';
       return k === 'b' ? unescapeC(v) : k === 'c' ? v.slice(0, 1) : v;
     });
-  } while (i < args.length && /%[sbdqc]/.test(format) && ++guard < 256);
+  } while (i < args.length && /%[sbdqc]/.test(format));
   return out;
 }
 
