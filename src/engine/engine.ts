@@ -6,6 +6,7 @@ import { detector, downloadedFiles, factsOf, fileEventChange, globRegExp, type C
 import type { Effect, Target } from './effects.js';
 import { FIREWALL_LAYOUT, globIntersection, globWitnesses, protectedWitnesses } from './glob-targets.js';
 import { compileCommandPattern, type CommandPattern } from './command-pattern.js';
+import { firewallSwitchOff } from './firewall-cli.js';
 import { compileHostPattern, normalizeHost, type HostPattern } from './hosts.js';
 import { compilePathGlob, isFirewallDir, type GlobMatcherFactory, type PathGlob } from './path-globs.js';
 import type { Decision, FileOperation, FirewallEvent, Match, Policy, RuleAction, RuleDefinition } from './types.js';
@@ -121,6 +122,12 @@ export class Engine {
       this.detect(matches, fact, downloads);
       if (!command.remote) this.fileEffects(matches, fact.effects, event.home, event.interactive === true);
       if (command.argv.length === 0) continue;
+      // The firewall's own switch-off commands are a person's to run, from their own terminal.
+      const switchOff = event.interactive === true || command.remote ? null : firewallSwitchOff(command);
+      if (switchOff) {
+        const text = command.argv.map((f) => f.text).join(' ');
+        this.add(matches, 'tamper/firewall', `\`agentfirewall ${switchOff.subcommand}\` ${switchOff.why}: a person runs it from their own terminal`, text);
+      }
       if (this.matching.length || this.blocklist().length) {
         for (const layer of command.layers) {
           const words = layer.map((f) => f.text);
