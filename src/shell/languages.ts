@@ -108,6 +108,10 @@ export function codeSource(program: string, lang: Language, args: string[]): Cod
 export interface CodeContext {
   home: string;
   cwd: string;
+  /** The language, for its string interpolation and concatenation operators. */
+  lang?: Language;
+  /** String variables the code assigned before (`d = '.agentfirewall'`, `$d = "..."`), by name (`$d` in Perl and PHP). */
+  vars?: Map<string, string>;
 }
 
 interface Call {
@@ -195,7 +199,8 @@ function splitArgs(text: string): string[] {
 
 /** A string literal's value: '...', "...", `...` (no interpolation), r'...', b'...'. */
 export function stringLiteral(expr: string): string | undefined {
-  const m = /^[rRbBuU]?(['"`])([\s\S]*)\1$/.exec(expr.trim());
+  // One literal: the quote it opens with appears inside only escaped (`'a' + 'b'` is two).
+  const m = /^[rRbBuU]?(['"`])((?:\\[\s\S]|(?!\1)[^\\])*)\1$/.exec(expr.trim());
   if (!m) return undefined;
   if (m[1] === '`' && m[2].includes('${')) return undefined;
   if (/^[rR]/.test(expr.trim()) || m[1] === "'") return m[2].replace(/\\'/g, "'").replace(/\\\\/g, '\\');
@@ -223,10 +228,56 @@ export function stringExpression(expr: string, ctx: CodeContext, depth = 0): str
     });
     return failed ? undefined : out;
   }
-  const parts = splitTopLevel(t, '+');
+  const parts = splitTopLevel(t, ctx.lang === 'perl' || ctx.lang === 'php' ? '.' : '+');
   if (parts.length < 2) return undefined;
-  const values = parts.map((p) => (stringLiteral(p) ?? pathExpression(p, ctx)));
+  const values = parts.map((p) => {
+    const i = interpolate(p.trim(), ctx);
+    return i !== null ? i : stringLiteral(p) ?? pathExpression(p, ctx);
+  });
   return values.every((v) => v !== undefined) ? values.join('') : undefined;
+}
+
+/**
+ * A double-quoted Perl, PHP or Ruby string with variables in it (`"$d/config.yaml"`, `"{$d}/x"`, `"#{d}/x"`):
+ * its value when every variable is known, undefined when one is not, null when it is no such string.
+ */
+function interpolate(t: string, ctx: CodeContext): string | undefined | null {
+  if (ctx.lang !== 'perl' && ctx.lang !== 'php' && ctx.lang !== 'ruby') return null;
+  const m = /^"([\s\S]*)"$/.exec(t);
+  if (!m) return null;
+  const body = m[1].replace(/\$ENV\{\s*(['"]?)HOME\1\s*\}/g, ctx.home);
+  const re = ctx.lang === 'ruby' ? /#\{([^}]*)\}/g : /\{?\$\{?([A-Za-z_]\w*)\}?\}?/g;
+  if (!body.match(re)) return body === m[1] ? null : body;
+  let failed = false;
+  const out = body.replace(re, (_, name: string) => {
+    const v = ctx.lang === 'ruby' ? pathExpression(name, ctx) : ctx.vars?.get(`$${name}`);
+    if (v === undefined) failed = true;
+    return v ?? '';
+  });
+  return failed ? undefined : out.replace(/\\(["\\nt])/g, (_, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : c));
+}
+
+const ASSIGNMENT: Record<Language, RegExp> = {
+  python: /(?:^|[;\n])\s*([A-Za-z_]\w*)\s*=(?!=)/g,
+  node: /(?:^|[;\n{}(])\s*(?:const|let|var)?\s*([A-Za-z_$][\w$]*)\s*=(?![=>])/g,
+  perl: /(?:^|[;\n{}(])\s*(?:my|our|local)?\s*(\$[A-Za-z_]\w*)\s*=(?![=~>])/g,
+  ruby: /(?:^|[;\n])\s*([a-z_]\w*)\s*=(?![=~>])/g,
+  php: /(?:^|[;\n{}(])\s*(\$[A-Za-z_]\w*)\s*=(?![=>])/g,
+  awk: /(?!)/g,
+};
+
+/** String variables the code assigns, in order, each resolved with those before it; a name given an unknown value is forgotten. */
+function assignedStrings(lang: Language, code: string, ctx: CodeContext): Map<string, string> {
+  const vars = new Map<string, string>();
+  const re = new RegExp(ASSIGNMENT[lang].source, 'g');
+  for (let m = re.exec(code); m; m = re.exec(code)) {
+    const start = m.index + m[0].length;
+    const value = splitTopLevel(code.slice(start).split('\n')[0], ';')[0];
+    const resolved = pathExpression(value, { ...ctx, lang, vars });
+    if (resolved !== undefined && vars.size < 64) vars.set(m[1], resolved);
+    else vars.delete(m[1]);
+  }
+  return vars;
 }
 
 /** A list of strings (`['rm', '-rf', os.homedir()]`, `%w[rm -rf]`) whose every item is known. */
@@ -261,6 +312,10 @@ const CWD_EXPR = [/^os\.getcwd\(\)$/, /^process\.cwd\(\)$/, /^Dir\.pwd$/, /^getc
 /** Resolve a path expression: a literal, the home or working directory, `expanduser('~/x')`, `Path(x)`, `join(a, b)`. */
 export function pathExpression(expr: string, ctx: CodeContext): string | undefined {
   const t = expr.trim().replace(/\s*,\s*(ignore_errors|onerror|missing_ok|\{)[\s\S]*$/, '');
+  const known = ctx.vars?.get(t);
+  if (known !== undefined) return known;
+  const interpolated = interpolate(t, ctx);
+  if (interpolated !== null) return interpolated;
   const literal = stringLiteral(t);
   if (literal !== undefined) return literal;
   if (HOME_EXPR.some((re) => re.test(t))) return ctx.home;
@@ -276,6 +331,20 @@ export function pathExpression(expr: string, ctx: CodeContext): string | undefin
   if (wrapped) {
     const parts = splitArgs(wrapped[1]).map((a) => pathExpression(a, ctx));
     if (parts.length && parts.every((p) => p !== undefined)) return (parts as string[]).join('/');
+  }
+  // pathlib's `/`: Path('.agentfirewall') / 'config.yaml'.
+  if (ctx.lang === 'python' && /^(?:pathlib\.)?(?:Path|PurePath|PosixPath)\(|^Path\.(?:home|cwd)\(\)/.test(t)) {
+    const parts = splitTopLevel(t, '/');
+    if (parts.length > 1) {
+      const values = parts.map((p) => pathExpression(p, ctx));
+      if (values.every((v) => v !== undefined)) return values.join('/');
+    }
+  }
+  // ''.join(['.agent', 'firewall'])
+  const joined = /^(['"])(.*?)\1\.join\(([\s\S]*)\)$/.exec(t);
+  if (joined && ctx.lang === 'python') {
+    const items = listLiteral(joined[3], ctx);
+    if (items) return items.join(joined[2]);
   }
   const join = /^(?:os\.path\.join|(?:require\(\s*['"](?:node:)?path['"]\s*\)\.)?path\.join|require\(\s*['"](?:node:)?path['"]\s*\)\.join|File\.join)\(([\s\S]*)\)$/.exec(t);
   if (join) {
@@ -323,13 +392,18 @@ const WRITE_APIS: Record<Language, string[]> = {
 };
 
 /** Read what a piece of interpreter code does. */
-export function analyzeCode(lang: Language, code: string, ctx: CodeContext): CodeEffects {
+export function analyzeCode(lang: Language, code: string, outer: CodeContext): CodeEffects {
   const effects: CodeEffects = { shellLines: [], argvs: [], deletes: [], writes: [], chmods: [], forkLoop: false };
+  const ctx: CodeContext = { ...outer, lang, vars: assignedStrings(lang, code, outer) };
+  // A write or delete whose path is built at run time: the first API seen doing one.
+  let dynamic: { kind: 'write' | 'delete'; api: string } | undefined;
+  const unknown = (kind: 'write' | 'delete', api: string) => (dynamic ??= { kind, api });
   const del = DELETE_APIS[lang];
   for (const call of calls(code, del.names, del.parenless)) {
     // `list.remove(x)` and `str.replace` style false friends only matter when the argument is a path we can read.
     const path = call.args[0] !== undefined ? pathExpression(call.args[0], ctx) : pathBeforeCall(code, call.name, ctx);
     if (path !== undefined) effects.deletes.push({ path, recursive: del.recursive(call.name, call.args), api: call.name });
+    else unknown('delete', call.name);
   }
   // pathlib style: Path('x').unlink() / Path.home().rmdir()
   for (const m of code.matchAll(/((?:pathlib\.)?Path\((?:[^()]|\([^()]*\))*\)|Path\.home\(\))\.(unlink|rmdir)\(/g)) {
@@ -366,17 +440,22 @@ export function analyzeCode(lang: Language, code: string, ctx: CodeContext): Cod
       if (m2 && /^\+?[>]/.test(m2) && call.args.length >= 3) {
         const path = pathExpression(target, ctx);
         if (path !== undefined) effects.writes.push({ path, api: 'open' });
+        else unknown('write', 'open');
       } else if (two && /^\+?>+\s*/.test(two)) effects.writes.push({ path: two.replace(/^\+?>+\s*/, ''), api: 'open' });
       continue;
     }
     if (mode && /[wax+]/.test(mode)) {
       const path = pathExpression(call.args[0], ctx);
       if (path !== undefined) effects.writes.push({ path, api: 'open' });
+      else unknown('write', 'open');
     }
   }
   for (const call of calls(code, WRITE_APIS[lang])) {
-    const path = call.args[0] !== undefined ? pathExpression(call.args[0], ctx) : pathBeforeCall(code, call.name, ctx);
+    // pathlib's write_text and write_bytes take the contents: the path is the receiver.
+    const receiver = call.args[0] === undefined || (lang === 'python' && /^write_(text|bytes)$/.test(call.name));
+    const path = receiver ? pathBeforeCall(code, call.name, ctx) : pathExpression(call.args[0], ctx);
     if (path !== undefined) effects.writes.push({ path, api: call.name });
+    else unknown('write', call.name);
   }
   for (const call of calls(code, ['rename', 'renameSync', 'move', 'mv', 'copyFileSync', 'copyFile', 'copy', 'copy2', 'copyfile', 'cp', 'symlinkSync', 'symlink', 'link', 'replace'])) {
     if (call.args.length < 2) continue;
@@ -384,6 +463,7 @@ export function analyzeCode(lang: Language, code: string, ctx: CodeContext): Cod
     const moves = /rename|move|mv|replace/.test(call.name);
     if (moves && from !== undefined) effects.deletes.push({ path: from, recursive: true, api: call.name });
     if (to !== undefined) effects.writes.push({ path: to, api: call.name });
+    if (to === undefined || (moves && from === undefined)) unknown(to === undefined ? 'write' : 'delete', call.name);
   }
   // chmod(path, mode) in Python, Node and PHP; chmod(mode, path...) in Ruby and Perl.
   for (const call of calls(code, ['chmod', 'chmodSync', 'lchmod'], lang === 'perl' || lang === 'ruby')) {
@@ -395,8 +475,37 @@ export function analyzeCode(lang: Language, code: string, ctx: CodeContext): Cod
       if (path !== undefined) effects.chmods.push({ path, mode, api: call.name });
     }
   }
+  // The path cannot be known, but the code names the paths it may mean: each is taken as written or deleted.
+  if (dynamic) {
+    for (const path of namedPaths(code, ctx)) {
+      const api = `${dynamic.api} (a path built at run time; the code names ${path})`;
+      if (dynamic.kind === 'delete') effects.deletes.push({ path, recursive: true, api });
+      else effects.writes.push({ path, api });
+    }
+  }
   effects.forkLoop = forkLoop(lang, code);
   return effects;
+}
+
+/**
+ * Paths a piece of code names in its string constants and string variables: what a write with a path built at
+ * run time may well aim at (`open(sys.argv[1] + '/.agentfirewall/config.yaml', 'w')`). A constant that starts
+ * with `/.` is also read as a suffix of the working or home directory; one holding `.agentfirewall` from there on.
+ */
+function namedPaths(code: string, ctx: CodeContext): string[] {
+  const out = new Set<string>();
+  const constants = [...[...code.matchAll(/(['"`])((?:\\.|(?!\1)[^\\])*)\1/g)].map((m) => m[2]), ...(ctx.vars?.values() ?? [])];
+  for (const c of constants) {
+    if (out.size >= 16) break;
+    if (c.length === 0 || c.length > 256 || /[\s$`{}]/.test(c) || !/^[~.]|\//.test(c)) continue;
+    const firewall = /(?:^|\/)(\.agentfirewall(?:\/.*)?)$/.exec(c);
+    if (firewall) out.add(firewall[1]);
+    else if (c.startsWith('/.')) {
+      out.add(c.slice(1));
+      out.add(`${ctx.home}${c}`);
+    } else out.add(c.replace(/^~(?=\/|$)/, ctx.home));
+  }
+  return [...out];
 }
 
 /** A mode argument as octal digits: 0o644, 0644, '644', 420; empty when it is not a literal. */
@@ -411,8 +520,8 @@ function octalMode(expr: string): string {
 
 /** `Path('x').write_text(...)`: the path is the receiver, not an argument. */
 function pathBeforeCall(code: string, name: string, ctx: CodeContext): string | undefined {
-  const m = new RegExp(`((?:pathlib\\.)?Path\\((?:[^()]|\\([^()]*\\))*\\)|Path\\.home\\(\\))\\.${escapeRe(name)}\\(`).exec(code);
-  return m ? pathExpression(m[1], ctx) : undefined;
+  const m = new RegExp(`((?:pathlib\\.)?Path\\((?:[^()]|\\([^()]*\\))*\\)|Path\\.home\\(\\)|\\(?[A-Za-z_][\\w]*\\)?)\\.${escapeRe(name)}\\(`).exec(code);
+  return m ? pathExpression(m[1].replace(/^\((\w+)\)$/, '$1'), ctx) : undefined;
 }
 
 function forkLoop(lang: Language, code: string): boolean {
