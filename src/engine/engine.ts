@@ -213,7 +213,7 @@ export class Engine {
     ].filter((p) => re.test(p));
     // Exact where the target has no `**`: a name both globs match (`mv deploy/prod.* …` meets `deploy/*.key`).
     for (const g of globs) {
-      const both = globIntersection(t.path, t.dot, g, root, where);
+      const both = globIntersection(t.path, g, root, where);
       if (both !== null) candidates.push(both);
     }
     return [...new Set(candidates)];

@@ -189,11 +189,13 @@ function segments(glob: string, literalPrefix: string): Segment[] {
 }
 
 /**
- * A path that both the target glob (absolute, `**`-free, hidden names only when `dot`) and the protected glob
- * match, or null. The protected glob is read as `protected_paths` reads it (see path-globs.ts); its wildcards
- * match hidden names. Exact for `*`, `?` and `[...]` within segments, and `**` in the protected glob.
+ * A path that both the target glob (absolute, `**`-free) and the protected glob match, or null. The protected
+ * glob is read as `protected_paths` reads it (see path-globs.ts); its wildcards match hidden names. Exact for
+ * `*`, `?` and `[...]` within segments and `**` in the protected glob, with one rule of aim: a wildcard of the
+ * target never supplies a name's leading dot, even where `find` would (`find . -maxdepth 1 -name '*.log'` is not
+ * taken to mean `.env.log`). Targets that do reach hidden names that way are judged by the witnesses.
  */
-export function globIntersection(target: string, dot: boolean, protectedGlob: string, root: string, home: string): string | null {
+export function globIntersection(target: string, protectedGlob: string, root: string, home: string): string | null {
   if (target.includes('**')) return null;
   const t = target.split('/').filter((s) => s !== '').map((s) => tokens(s, false));
   for (const alternative of expandBraces(protectedGlob, 16)) {
@@ -203,13 +205,13 @@ export function globIntersection(target: string, dot: boolean, protectedGlob: st
       // A bare name protects that name in any segment, and whatever lies below it. A segment of the target
       // made only of wildcards (`node_modules/*`) is not taken to aim at it: any directory might hold that name.
       p = ['deep', tokens(alternative, false), 'deep'];
-      const found = sequenceIntersection(t, p, !dot, 1);
+      const found = sequenceIntersection(t, p, true, 1);
       if (found !== null) return `/${found.join('/')}`;
       continue;
     } else if (alternative.startsWith('~/')) p = segments(alternative.slice(2), home);
     else if (alternative.startsWith('/')) p = segments(alternative, '');
     else p = segments(alternative.replace(/^\.\//, ''), root);
-    const found = sequenceIntersection(t, p, !dot);
+    const found = sequenceIntersection(t, p, true);
     if (found !== null) return `/${found.join('/')}`;
   }
   return null;
