@@ -20,6 +20,7 @@ export const BUILTIN_RULES: readonly BuiltinRule[] = [
   { id: 'fs/protected-path', action: 'deny', description: '`deny_operations` on `protected_paths`' },
   { id: 'net/deny-egress', action: 'deny', description: 'connections to `deny_egress_to` hosts' },
   { id: 'net/not-allowed', action: 'deny', description: 'connections to hosts outside a non-empty `allowed_hosts`' },
+  { id: 'tamper/firewall', action: 'deny', description: "the firewall's own commands that switch protection off or replace a guard, unless a person types them" },
 ];
 
 export const BUILTIN_RULE_IDS: ReadonlySet<string> = new Set(BUILTIN_RULES.map((r) => r.id));

@@ -1,11 +1,13 @@
 import { interpret, type Interpretation } from '../shell/interpret.js';
 import { LIMITS, unreadableText } from '../shell/limits.js';
 import { parse } from '../shell/parse.js';
-import { isWithin, normalizePath } from '../shell/paths.js';
+import { isWithin, joinPath, normalizePath } from '../shell/paths.js';
 import { BUILTIN_RULES } from './builtin-rules.js';
-import { detector, downloadedFiles, factsOf, fileEventChange, type CommandFacts, type Detector } from './detectors.js';
-import type { Effect } from './effects.js';
+import { detector, downloadedFiles, factsOf, fileEventChange, globRegExp, type CommandFacts, type Detector } from './detectors.js';
+import type { Effect, Target } from './effects.js';
+import { FIREWALL_LAYOUT, globIntersection, globWitnesses, protectedWitnesses } from './glob-targets.js';
 import { compileCommandPattern, type CommandPattern } from './command-pattern.js';
+import { firewallSwitchOff } from './firewall-cli.js';
 import { compileHostPattern, normalizeHost, type HostPattern } from './hosts.js';
 import { compilePathGlob, isFirewallDir, type GlobMatcherFactory, type PathGlob } from './path-globs.js';
 import type { Decision, FileOperation, FirewallEvent, Match, Policy, RuleAction, RuleDefinition } from './types.js';
@@ -67,6 +69,8 @@ export class Engine {
   private readonly protectedPaths: () => PathGlob[];
   private readonly denyEgress: () => HostPattern[];
   private readonly allowedHosts: () => HostPattern[];
+  /** Every glob a file rule protects (`protected_paths` and rules' `path:`), for judging globbed targets. */
+  private readonly protectedGlobs: () => string[];
 
   constructor(readonly policy: Policy, options: EngineOptions = {}) {
     const glob = () => {
@@ -81,6 +85,7 @@ export class Engine {
     this.protectedPaths = lazy(() => policy.filesystem.protectedPaths.map((g) => compilePathGlob(g, glob())));
     this.denyEgress = lazy(() => policy.network.denyEgressTo.map(compileHostPattern));
     this.allowedHosts = lazy(() => policy.network.allowedHosts.map(compileHostPattern));
+    this.protectedGlobs = lazy(() => [...policy.filesystem.protectedPaths, ...policy.rules.flatMap((r) => r.path ?? [])]);
   }
 
   /** Decide one event. */
@@ -144,6 +149,12 @@ export class Engine {
       this.detect(matches, fact, downloads);
       if (!command.remote) this.fileEffects(matches, fact.effects, event.home, event.interactive === true);
       if (command.argv.length === 0) continue;
+      // The firewall's own switch-off commands are a person's to run, from their own terminal.
+      const switchOff = event.interactive === true || command.remote ? null : firewallSwitchOff(command);
+      if (switchOff) {
+        const text = command.argv.map((f) => f.text).join(' ');
+        this.add(matches, 'tamper/firewall', `\`agentfirewall ${switchOff.subcommand}\` ${switchOff.why}: a person runs it from their own terminal`, text);
+      }
       if (this.matching.length || this.blocklist().length) {
         for (const layer of command.layers) {
           const words = layer.map((f) => f.text);
@@ -192,24 +203,47 @@ export class Engine {
   private fileEffects(matches: Match[], effects: Effect[], home: string, interactive: boolean): void {
     for (const e of effects) {
       if (e.kind !== 'delete' && e.kind !== 'move' && e.kind !== 'write' && e.kind !== 'chmod' && e.kind !== 'create') continue;
-      if (e.target.glob) continue; // globs are judged by the detectors, which know what they expand to
       const { root, allowEscape } = this.policy.sandbox;
-      const path = e.target.path;
-      // A write that cannot replace anything (the path did not exist, or `cp -n`) creates, as a file tool's write of a new file does.
-      const creates = e.kind === 'write' && (e.fresh === true || e.noClobber === true);
-      const operation: FileOperation =
-        e.kind === 'move' ? (e.to && !isWithin(e.to.path, root) ? 'move_outside_sandbox' : 'delete') : creates ? 'create' : e.kind;
-      // A person at an interactive shell may edit the firewall's own configuration.
-      if (interactive && isFirewallDir(path, this.policy.projectDir)) continue;
-      const found = this.fileMatches({ type: 'file', operation, path, home });
-      // What a write of an existing file matches and creating it would not, is excused when the file turns out to be new.
-      const asCreate = operation === 'write' && found.length ? this.fileMatches({ type: 'file', operation: 'create', path, home }) : undefined;
-      for (const m of found) {
-        if (m.rule === 'fs/sandbox-escape' && allowEscape) continue;
-        if (asCreate && !asCreate.some((c) => c.rule === m.rule)) m.unlessAbsent = path;
-        if (!matches.some((x) => x.rule === m.rule && x.subject === m.subject)) matches.push(m);
+      // A glob is judged by every protected path it can match (see glob-targets.ts), reported under its own text.
+      const paths = e.target.glob ? this.globReach(e.target, home) : [e.target.path];
+      for (const path of paths) {
+        // A write that cannot replace anything (the path did not exist, or `cp -n`) creates, as a file tool's write of a new file does.
+        const creates = e.kind === 'write' && (e.fresh === true || e.noClobber === true);
+        const operation: FileOperation =
+          e.kind === 'move' ? (e.to && !isWithin(e.to.path, root) ? 'move_outside_sandbox' : 'delete') : creates ? 'create' : e.kind;
+        // A person at an interactive shell may edit the firewall's own configuration.
+        if (interactive && isFirewallDir(path, this.policy.projectDir)) continue;
+        const found = this.fileMatches({ type: 'file', operation, path, home });
+        // What a write of an existing file matches and creating it would not, is excused when the file turns out to be new.
+        const asCreate = operation === 'write' && found.length && !e.target.glob ? this.fileMatches({ type: 'file', operation: 'create', path, home }) : undefined;
+        for (const m of found) {
+          if (m.rule === 'fs/sandbox-escape' && allowEscape) continue;
+          if (e.target.glob) m.subject = e.target.path;
+          if (asCreate && !asCreate.some((c) => c.rule === m.rule)) m.unlessAbsent = path;
+          if (!matches.some((x) => x.rule === m.rule && x.subject === m.subject)) matches.push(m);
+        }
       }
     }
+  }
+
+  /** The paths a glob target can reach that some file rule may care about: its own witnesses, protected globs' and the firewall's files. */
+  private globReach(t: Target, home: string): string[] {
+    const re = (t.re ??= globRegExp(t.path, t.dot));
+    const { root } = this.policy.sandbox;
+    const firewallDir = `${this.policy.projectDir === '/' ? '' : this.policy.projectDir}/.agentfirewall`;
+    const where = normalizePath(home);
+    const globs = [`${firewallDir}/**`, ...this.protectedGlobs()];
+    const candidates = [
+      ...globWitnesses(t.path, '/'),
+      ...FIREWALL_LAYOUT.map((p) => joinPath(firewallDir, p)),
+      ...globs.flatMap((g) => protectedWitnesses(g, root, where)),
+    ].filter((p) => re.test(p));
+    // Exact where the target has no `**`: a name both globs match (`mv deploy/prod.* …` meets `deploy/*.key`).
+    for (const g of globs) {
+      const both = globIntersection(t.path, g, root, where);
+      if (both !== null) candidates.push(both);
+    }
+    return [...new Set(candidates)];
   }
 
   /** Path rules with a detector (secrets, ~/.ssh, startup files) judge a file event as they judge a command's change. */

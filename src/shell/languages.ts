@@ -5,6 +5,10 @@
  * literals or the home/working directory, and reports fork loops. Pure.
  */
 
+import { assignedStrings, listLiteral, namedPaths, pathExpression, splitArgs, stringExpression, stringLiteral, type CodeContext } from './code-values.js';
+
+export type { CodeContext } from './code-values.js';
+
 export type Language = 'python' | 'node' | 'perl' | 'ruby' | 'php' | 'awk';
 
 /** What a piece of interpreter code was seen to do. */
@@ -104,12 +108,6 @@ export function codeSource(program: string, lang: Language, args: string[]): Cod
   return { readsStdin: true };
 }
 
-/** Context for resolving paths in code. */
-export interface CodeContext {
-  home: string;
-  cwd: string;
-}
-
 interface Call {
   name: string;
   args: string[];
@@ -160,131 +158,6 @@ function balanced(code: string, start: number): string | null {
   return null;
 }
 
-/** Split at top-level `sep`: not inside quotes, parentheses, brackets or braces. */
-function splitTopLevel(text: string, sep: string): string[] {
-  const parts: string[] = [];
-  let depth = 0;
-  let quote = '';
-  let current = '';
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quote) {
-      current += c;
-      if (c === '\\') current += text[++i] ?? '';
-      else if (c === quote) quote = '';
-      continue;
-    }
-    if (c === '"' || c === "'" || c === '`') quote = c;
-    if (c === '(' || c === '[' || c === '{') depth++;
-    if (c === ')' || c === ']' || c === '}') depth--;
-    if (c === sep && depth === 0) {
-      parts.push(current.trim());
-      current = '';
-    } else current += c;
-  }
-  parts.push(current.trim());
-  return parts;
-}
-
-/** Split an argument list at top-level commas; a trailing comma or an empty list adds no argument. */
-function splitArgs(text: string): string[] {
-  const args = splitTopLevel(text, ',');
-  if (args[args.length - 1] === '') args.pop();
-  return args;
-}
-
-/** A string literal's value: '...', "...", `...` (no interpolation), r'...', b'...'. */
-export function stringLiteral(expr: string): string | undefined {
-  const m = /^[rRbBuU]?(['"`])([\s\S]*)\1$/.exec(expr.trim());
-  if (!m) return undefined;
-  if (m[1] === '`' && m[2].includes('${')) return undefined;
-  if (/^[rR]/.test(expr.trim()) || m[1] === "'") return m[2].replace(/\\'/g, "'").replace(/\\\\/g, '\\');
-  return m[2].replace(/\\(["\\nt])/g, (_, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : c));
-}
-
-
-/**
- * A string built from literals and known values: `'rm -rf ' + os.path.expanduser('~')`,
- * f"rm -rf {Path.home()}", `rm -rf ${process.env.HOME}`. Undefined when any piece is unknown.
- */
-export function stringExpression(expr: string, ctx: CodeContext, depth = 0): string | undefined {
-  if (depth > 4) return undefined;
-  const t = expr.trim();
-  const literal = stringLiteral(t);
-  if (literal !== undefined) return literal;
-  const interpolated = /^(?:f(['"])([\s\S]*)\1|`([\s\S]*)`)$/.exec(t);
-  if (interpolated) {
-    const body = interpolated[2] ?? interpolated[3];
-    let failed = false;
-    const out = body.replace(interpolated[3] !== undefined ? /\$\{([^}]*)\}/g : /\{([^}]*)\}/g, (_, inner: string) => {
-      const v = pathExpression(inner, ctx);
-      if (v === undefined) failed = true;
-      return v ?? '';
-    });
-    return failed ? undefined : out;
-  }
-  const parts = splitTopLevel(t, '+');
-  if (parts.length < 2) return undefined;
-  const values = parts.map((p) => (stringLiteral(p) ?? pathExpression(p, ctx)));
-  return values.every((v) => v !== undefined) ? values.join('') : undefined;
-}
-
-/** A list of strings (`['rm', '-rf', os.homedir()]`, `%w[rm -rf]`) whose every item is known. */
-function listLiteral(expr: string, ctx: CodeContext): string[] | undefined {
-  const t = expr.trim();
-  const words = /^%w[[({](.*)[\])}]$/.exec(t);
-  if (words) return words[1].trim().split(/\s+/);
-  if (!/^[[(]/.test(t)) return undefined;
-  const items = splitArgs(t.slice(1, -1));
-  const values = items.map((item) => stringExpression(item, ctx) ?? pathExpression(item, ctx));
-  return values.every((v) => v !== undefined) ? (values as string[]) : undefined;
-}
-
-const HOME_EXPR = [
-  /^(?:pathlib\.)?Path\.home\(\)$/,
-  /^os\.path\.expanduser\(\s*(['"])~\1\s*\)$/,
-  /^os\.environ\[\s*(['"])HOME\1\s*\]$/,
-  /^os\.(?:environ\.get|getenv)\(\s*(['"])HOME\1\s*\)$/,
-  /^process\.env\.HOME$/,
-  /^process\.env\[\s*(['"])HOME\1\s*\]$/,
-  /^(?:require\(\s*['"](?:node:)?os['"]\s*\)|os)\.homedir\(\)$/,
-  /^Dir\.home$/,
-  /^ENV\[\s*(['"])HOME\1\s*\]$/,
-  /^ENV\.fetch\(\s*(['"])HOME\1\s*\)$/,
-  /^\$ENV\{\s*['"]?HOME['"]?\s*\}$/,
-  /^getenv\(\s*(['"])HOME\1\s*\)$/,
-  /^Deno\.env\.get\(\s*(['"])HOME\1\s*\)$/,
-  /^Bun\.env\.HOME$/,
-];
-const CWD_EXPR = [/^os\.getcwd\(\)$/, /^process\.cwd\(\)$/, /^Dir\.pwd$/, /^getcwd\(\)$/, /^(?:pathlib\.)?Path\.cwd\(\)$/, /^Deno\.cwd\(\)$/];
-
-/** Resolve a path expression: a literal, the home or working directory, `expanduser('~/x')`, `Path(x)`, `join(a, b)`. */
-export function pathExpression(expr: string, ctx: CodeContext): string | undefined {
-  const t = expr.trim().replace(/\s*,\s*(ignore_errors|onerror|missing_ok|\{)[\s\S]*$/, '');
-  const literal = stringLiteral(t);
-  if (literal !== undefined) return literal;
-  if (HOME_EXPR.some((re) => re.test(t))) return ctx.home;
-  const built = stringExpression(t, ctx);
-  if (built !== undefined) return built;
-  if (CWD_EXPR.some((re) => re.test(t))) return ctx.cwd;
-  // glob("~/.ssh/*") and friends: the pattern, with the home directory put in for ~.
-  const glob = /^(?:glob\.glob|Dir\.glob|glob|globSync)\(\s*(['"])(.*?)\1[\s\S]*\)$/.exec(t);
-  if (glob) return glob[2].replace(/^~(?=\/|$)/, ctx.home);
-  const expand = /^os\.path\.expanduser\(\s*(['"])~\/(.*)\1\s*\)$/.exec(t);
-  if (expand) return `${ctx.home}/${expand[2]}`;
-  const wrapped = /^(?:(?:pathlib\.)?(?:Pure)?(?:Posix)?Path|File\.expand_path|path\.resolve|resolve|abspath|os\.path\.abspath|realpath)\(([\s\S]*)\)$/.exec(t);
-  if (wrapped) {
-    const parts = splitArgs(wrapped[1]).map((a) => pathExpression(a, ctx));
-    if (parts.length && parts.every((p) => p !== undefined)) return (parts as string[]).join('/');
-  }
-  const join = /^(?:os\.path\.join|(?:require\(\s*['"](?:node:)?path['"]\s*\)\.)?path\.join|require\(\s*['"](?:node:)?path['"]\s*\)\.join|File\.join)\(([\s\S]*)\)$/.exec(t);
-  if (join) {
-    const parts = splitArgs(join[1]).map((a) => pathExpression(a, ctx));
-    if (parts.length && parts.every((p) => p !== undefined)) return (parts as string[]).join('/');
-  }
-  return undefined;
-}
-
 const DELETE_APIS: Record<Language, { names: string[]; recursive: (name: string, args: string[]) => boolean; parenless?: boolean }> = {
   python: {
     names: ['rmtree', 'remove', 'unlink', 'rmdir', 'removedirs', 'send2trash'],
@@ -323,13 +196,18 @@ const WRITE_APIS: Record<Language, string[]> = {
 };
 
 /** Read what a piece of interpreter code does. */
-export function analyzeCode(lang: Language, code: string, ctx: CodeContext): CodeEffects {
+export function analyzeCode(lang: Language, code: string, outer: CodeContext): CodeEffects {
   const effects: CodeEffects = { shellLines: [], argvs: [], deletes: [], writes: [], chmods: [], forkLoop: false };
+  const ctx: CodeContext = { ...outer, lang, vars: assignedStrings(lang, code, outer) };
+  // A write or delete whose path is built at run time: the first API seen doing one.
+  let dynamic: { kind: 'write' | 'delete'; api: string } | undefined;
+  const unknown = (kind: 'write' | 'delete', api: string) => (dynamic ??= { kind, api });
   const del = DELETE_APIS[lang];
   for (const call of calls(code, del.names, del.parenless)) {
     // `list.remove(x)` and `str.replace` style false friends only matter when the argument is a path we can read.
     const path = call.args[0] !== undefined ? pathExpression(call.args[0], ctx) : pathBeforeCall(code, call.name, ctx);
     if (path !== undefined) effects.deletes.push({ path, recursive: del.recursive(call.name, call.args), api: call.name });
+    else unknown('delete', call.name);
   }
   // pathlib style: Path('x').unlink() / Path.home().rmdir()
   for (const m of code.matchAll(/((?:pathlib\.)?Path\((?:[^()]|\([^()]*\))*\)|Path\.home\(\))\.(unlink|rmdir)\(/g)) {
@@ -366,17 +244,22 @@ export function analyzeCode(lang: Language, code: string, ctx: CodeContext): Cod
       if (m2 && /^\+?[>]/.test(m2) && call.args.length >= 3) {
         const path = pathExpression(target, ctx);
         if (path !== undefined) effects.writes.push({ path, api: 'open' });
+        else unknown('write', 'open');
       } else if (two && /^\+?>+\s*/.test(two)) effects.writes.push({ path: two.replace(/^\+?>+\s*/, ''), api: 'open' });
       continue;
     }
     if (mode && /[wax+]/.test(mode)) {
       const path = pathExpression(call.args[0], ctx);
       if (path !== undefined) effects.writes.push({ path, api: 'open' });
+      else unknown('write', 'open');
     }
   }
   for (const call of calls(code, WRITE_APIS[lang])) {
-    const path = call.args[0] !== undefined ? pathExpression(call.args[0], ctx) : pathBeforeCall(code, call.name, ctx);
+    // pathlib's write_text and write_bytes take the contents: the path is the receiver.
+    const receiver = call.args[0] === undefined || (lang === 'python' && /^write_(text|bytes)$/.test(call.name));
+    const path = receiver ? pathBeforeCall(code, call.name, ctx) : pathExpression(call.args[0], ctx);
     if (path !== undefined) effects.writes.push({ path, api: call.name });
+    else unknown('write', call.name);
   }
   for (const call of calls(code, ['rename', 'renameSync', 'move', 'mv', 'copyFileSync', 'copyFile', 'copy', 'copy2', 'copyfile', 'cp', 'symlinkSync', 'symlink', 'link', 'replace'])) {
     if (call.args.length < 2) continue;
@@ -384,6 +267,7 @@ export function analyzeCode(lang: Language, code: string, ctx: CodeContext): Cod
     const moves = /rename|move|mv|replace/.test(call.name);
     if (moves && from !== undefined) effects.deletes.push({ path: from, recursive: true, api: call.name });
     if (to !== undefined) effects.writes.push({ path: to, api: call.name });
+    if (to === undefined || (moves && from === undefined)) unknown(to === undefined ? 'write' : 'delete', call.name);
   }
   // chmod(path, mode) in Python, Node and PHP; chmod(mode, path...) in Ruby and Perl.
   for (const call of calls(code, ['chmod', 'chmodSync', 'lchmod'], lang === 'perl' || lang === 'ruby')) {
@@ -393,6 +277,14 @@ export function analyzeCode(lang: Language, code: string, ctx: CodeContext): Cod
     for (const arg of modeFirst ? call.args.slice(1) : call.args.slice(0, 1)) {
       const path = pathExpression(arg, ctx);
       if (path !== undefined) effects.chmods.push({ path, mode, api: call.name });
+    }
+  }
+  // The path cannot be known, but the code names the paths it may mean: each is taken as written or deleted.
+  if (dynamic) {
+    for (const path of namedPaths(code, ctx)) {
+      const api = `${dynamic.api} (a path built at run time; the code names ${path})`;
+      if (dynamic.kind === 'delete') effects.deletes.push({ path, recursive: true, api });
+      else effects.writes.push({ path, api });
     }
   }
   effects.forkLoop = forkLoop(lang, code);
@@ -411,8 +303,8 @@ function octalMode(expr: string): string {
 
 /** `Path('x').write_text(...)`: the path is the receiver, not an argument. */
 function pathBeforeCall(code: string, name: string, ctx: CodeContext): string | undefined {
-  const m = new RegExp(`((?:pathlib\\.)?Path\\((?:[^()]|\\([^()]*\\))*\\)|Path\\.home\\(\\))\\.${escapeRe(name)}\\(`).exec(code);
-  return m ? pathExpression(m[1], ctx) : undefined;
+  const m = new RegExp(`((?:pathlib\\.)?Path\\((?:[^()]|\\([^()]*\\))*\\)|Path\\.home\\(\\)|\\(?[A-Za-z_][\\w]*\\)?)\\.${escapeRe(name)}\\(`).exec(code);
+  return m ? pathExpression(m[1].replace(/^\((\w+)\)$/, '$1'), ctx) : undefined;
 }
 
 function forkLoop(lang: Language, code: string): boolean {

@@ -15,6 +15,7 @@ import { ensureGitignore, runInit } from './init.js';
 import { runDoctor } from './doctor.js';
 import { runAgentHooks } from './hooks.js';
 import { removeConfig } from './remove-config.js';
+import { refuseFromAgent } from '../agent-origin.js';
 
 // Kept in the state directory, outside the project: a checkout that removes .agentfirewall/ must not lose them.
 const pidFile = watcherPidFile;
@@ -80,6 +81,8 @@ function lock(projectDir: string): number | null {
 
 /** `agentfirewall watch`: the watcher and the resident checker, in the foreground, until SIGTERM or SIGINT. */
 export async function runWatch(options: { cwd?: string }): Promise<number> {
+  const refused = refuseFromAgent('watch');
+  if (refused !== null) return refused;
   const cwd = options.cwd ?? process.cwd();
   const projectDir = projectOrExit(cwd);
   if (typeof projectDir === 'number') return projectDir;
@@ -128,6 +131,7 @@ async function startDaemon(projectDir: string): Promise<number | string> {
   const env = { ...process.env };
   delete env.NODE_OPTIONS;
   delete env.AGENTFIREWALL_RUN_ID; // the daemon is not one of the agents
+  env.AF_DAEMON_PARENT = String(process.pid); // and its parent is this already-checked start
   const child = spawn(process.execPath, [join(packageRoot(), 'bin', 'agentfirewall.js'), 'watch'], {
     cwd: projectDir, detached: true, stdio: ['ignore', out, out], env,
   });
@@ -172,6 +176,8 @@ export async function runProtect(options: { preset: string; force?: boolean; she
 
 /** `agentfirewall unprotect`: stop the watcher, remove the shell guards, and with --remove-config delete .agentfirewall/. */
 export async function runUnprotect(options: { removeConfig?: boolean; yes?: boolean }): Promise<number> {
+  const refused = refuseFromAgent(options.removeConfig ? 'unprotect --remove-config' : 'unprotect');
+  if (refused !== null) return refused;
   const cwd = process.cwd();
   const projectDir = findProjectDir(cwd);
   // A checkout may have removed .agentfirewall/ while its watcher runs on: the state record still names it.

@@ -8,6 +8,7 @@ import { findProjectDir } from '../../config/locate.js';
 import { EXIT } from '../exit-codes.js';
 import { projectOrExit } from '../project.js';
 import { print, say } from '../output.js';
+import { refuseFromAgent } from '../agent-origin.js';
 
 function shellsFor(option: string | undefined, all: boolean): ShellName[] | number {
   if (option) return [option as ShellName];
@@ -68,6 +69,8 @@ export function runAgentHooks(agentName: string, scopeName: string | undefined, 
 
 /** `agentfirewall install-hooks`: the interactive guard in ~/.bashrc or ~/.zshrc, or an agent's hook with --agent. */
 export function runInstallHooks(options: { shell?: string; agent?: string; scope?: string; trustProject?: boolean }): number {
+  const refused = refuseFromAgent('install-hooks');
+  if (refused !== null) return refused;
   if (options.agent) return runAgentHooks(options.agent, options.scope, false, options.trustProject);
   const shells = shellsFor(options.shell, false);
   if (typeof shells === 'number') return shells;
@@ -85,6 +88,8 @@ export function runInstallHooks(options: { shell?: string; agent?: string; scope
 
 /** `agentfirewall uninstall-hooks`: remove exactly what install-hooks added. */
 export function runUninstallHooks(options: { shell?: string; agent?: string; scope?: string }): number {
+  const refused = refuseFromAgent('uninstall-hooks');
+  if (refused !== null) return refused;
   if (options.agent) return runAgentHooks(options.agent, options.scope, true);
   const shells = options.shell ? [options.shell as ShellName] : [...SHELL_NAMES];
   for (const shell of shells) {

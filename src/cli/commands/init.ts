@@ -7,6 +7,7 @@ import { renderConfig, renderGitignore, RUNTIME_DIRS } from '../../config/templa
 import { closest, formatIssue, type ConfigIssue } from '../../config/validate.js';
 import { EXIT } from '../exit-codes.js';
 import { say, sayLines } from '../output.js';
+import { refuseFromAgent } from '../agent-origin.js';
 
 export interface InitOptions {
   preset: string;
@@ -56,6 +57,8 @@ export function ensureGitignore(firewallDir: string): 'created' | 'completed' | 
 
 /** `agentfirewall init`: create `.agentfirewall/` with a complete, commented config. */
 export function runInit(options: InitOptions): number {
+  const refused = options.force ? refuseFromAgent('init --force') : null;
+  if (refused !== null) return refused;
   const projectDir = resolve(options.dir ?? process.cwd());
   if (!PRESET_NAMES.includes(options.preset)) {
     const hint = closest(options.preset, PRESET_NAMES);

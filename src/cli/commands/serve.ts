@@ -3,9 +3,12 @@ import { EXIT } from '../exit-codes.js';
 import { projectOrExit } from '../project.js';
 import { say } from '../output.js';
 import { runningWatcher } from './daemon.js';
+import { refuseFromAgent } from '../agent-origin.js';
 
 /** `agentfirewall serve`: run the resident checker for this project in the foreground until SIGINT/SIGTERM. */
 export async function runServe(options: { cwd?: string }): Promise<number> {
+  const refused = refuseFromAgent('serve');
+  if (refused !== null) return refused;
   const cwd = options.cwd ?? process.cwd();
   const projectDir = projectOrExit(cwd);
   if (typeof projectDir === 'number') return projectDir;
