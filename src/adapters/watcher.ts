@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import { createEngine } from '../config/glob.js';
@@ -17,6 +17,7 @@ import { attribute, listProcesses, stopTree, type ProcessInfo } from './processe
 import { ensureProjectStateDir, watcherStateFile } from './state-dir.js';
 import { openVault } from './vault.js';
 import { envTemplateCopied } from './path-facts.js';
+import { isOwnTemporary, ownFileOf, ownFiles, restoreBytes } from './watcher-own-files.js';
 
 /** What the watcher reports about itself (also written to its state file for `status`). */
 export interface WatcherState {
@@ -51,10 +52,12 @@ export interface WatcherOptions {
   runId?: string;
 }
 
-/** Directories of `.agentfirewall/` that agentfirewall itself writes: never events. */
-const OWN_DIRS = ['logs', 'cache', 'run', 'vault', 'hooks'];
+/** Directories of `.agentfirewall/` that agentfirewall itself writes as it runs: never events. */
+const OWN_DIRS = ['logs', 'cache', 'run', 'vault'];
 
 const RELOAD_DEBOUNCE_MS = 150;
+/** How long after a restore its own event may still arrive (events lag the write on a loaded machine). */
+const PUT_BACK_EVENT_MS = 10_000;
 
 /** How long after its last bookkeeping change an owner counts as still at work in its tree. */
 const OWNER_AT_WORK_MS = 2000;
@@ -171,6 +174,12 @@ export function startWatcher(options: WatcherOptions): Watcher {
       }
     };
     walk(loaded.policy.sandbox.root, 0);
+    // The policy's own sources and the shell guards: the last good copies a change by an agent is reverted to.
+    for (const file of ownFiles(paths.dir)) {
+      if (!guarded(file)) continue;
+      protectedFiles.add(file);
+      vault.keep(file, loaded.watcher.restore_max_bytes);
+    }
   }
 
   load(true);
@@ -253,15 +262,84 @@ export function startWatcher(options: WatcherOptions): Watcher {
       });
     });
 
+  /**
+   * The watcher's own restores: the event a put-back causes is the watcher's own doing, never judged as a create
+   * or write. When the file has changed again by the time that event comes, the change is judged as a write (once:
+   * the event of that same change is then not judged a second time).
+   */
+  const putBacks = new Map<string, { at: number; bytes: Buffer }>();
+  const changedSince = new Map<string, Buffer>();
+  const putBack = (path: string, bytes: Buffer, mode: number) => {
+    putBacks.set(path, { at: Date.now(), bytes });
+    restoreBytes(path, bytes, mode);
+  };
+  const ownPutBack = (path: string): 'ours' | 'changed-since' | undefined => {
+    if (!putBacks.has(path) && !changedSince.has(path)) return undefined;
+    let current: Buffer;
+    try {
+      current = readFileSync(path);
+    } catch {
+      return undefined;
+    }
+    const judged = changedSince.get(path);
+    changedSince.delete(path);
+    if (judged?.equals(current)) return 'ours';
+    const entry = putBacks.get(path);
+    putBacks.delete(path);
+    if (!entry || Date.now() - entry.at > PUT_BACK_EVENT_MS) return undefined;
+    if (current.equals(entry.bytes)) return 'ours';
+    changedSince.set(path, current);
+    return 'changed-since';
+  };
+
+  /**
+   * A change to what the policy is built from (config.yaml, rules/): made while an agent is at work in the project
+   * it is reverted to the last good copy and never adopted (a marked process writing `mode: off` must not switch
+   * protection off for everyone); with no agent at work it is a person's edit, and the policy is reloaded from it.
+   */
+  const revertOrAdopt = async (path: string, operation: FileOperation, found: readonly { why: string }[]) => {
+    if (!found.some((f) => f.why !== 'agent-elsewhere')) {
+      scheduleReload();
+      return;
+    }
+    const rel = relative(projectDir, path);
+    const kept = vault.read(path);
+    try {
+      if (kept) {
+        let current: Buffer | undefined;
+        try {
+          current = readFileSync(path);
+        } catch {
+          current = undefined;
+        }
+        if (!current || !current.equals(kept.bytes)) putBack(path, kept.bytes, kept.mode);
+        record('file', `restore ${path}`, 'fs/self-protect', `reverted ${rel} to the last good copy: a change to the policy made while an agent is at work is never adopted`, 'restore');
+      } else if (operation === 'create' || operation === 'write') {
+        rmSync(path, { force: true }); // no good copy of it: a file the last good policy was not built from
+        record('file', `restore ${path}`, 'fs/self-protect', `removed ${rel}: the last good policy was built without it, and a change made while an agent is at work is never adopted`, 'restore');
+      }
+      say(`reverted ${path}: the last good policy stays in force`);
+    } catch (error) {
+      record('file', `restore ${path}`, 'fs/self-protect', `could not revert ${rel} (${(error as Error).message}); the last good policy stays in force, the change is not loaded`, 'warn');
+    }
+  };
+
   const enforce = async (path: string, operation: FileOperation, decision: Decision, owned?: { tree: OwnedTree; processes: Promise<ProcessInfo[]> }, workTree?: Promise<ProcessInfo[]>) => {
     if ((operation === 'write' || operation === 'create') && asKept(path)) return;
     if (owned && ownersDoing(owned.tree, await owned.processes)) {
       ownerActivity.set(owned.tree, Date.now());
       return;
     }
-    if (workTree && workTreeBeingWritten(await workTree) && (await gitMayWrite(path))) return;
+    const policySource = ownFileOf(paths.dir, path) === 'policy';
+    if (workTree && workTreeBeingWritten(await workTree) && (await gitMayWrite(path))) {
+      if (policySource) scheduleReload(); // a checkout brought another config: it is the branch's, as before
+      return;
+    }
     record('file', `${operation} ${path}`, decision.rule, decision.reason, decision.verdict);
-    if (decision.verdict !== 'deny') return;
+    if (decision.verdict !== 'deny') {
+      if (policySource) await revertOrAdopt(path, operation, attribute(await listProcesses(), projectDir, loaded.watcher.agent_signatures, options.runId));
+      return;
+    }
     const all = await listProcesses();
     const found = attribute(all, projectDir, loaded.watcher.agent_signatures, options.runId);
     for (const { process: p, why, signature } of found) {
@@ -285,6 +363,7 @@ export function startWatcher(options: WatcherOptions): Watcher {
     // With no agent at work in the project an overwrite is a person's (or a tool of theirs): it is reported and
     // kept, since putting the old bytes back would lose their edit. A deleted file comes back: that loses nothing.
     const agentAtWork = found.some((f) => f.why !== 'agent-elsewhere');
+    if (policySource) return revertOrAdopt(path, operation, found);
     const kept = operation === 'delete' || operation === 'write' ? vault.read(path) : undefined;
     const keepEdit = operation === 'write' && !agentAtWork;
     if (kept && keepEdit) record('file', `restore ${path}`, decision.rule, `not restored: no agent at work in the project, so the edit is kept as a person's`, 'warn');
@@ -299,9 +378,8 @@ export function startWatcher(options: WatcherOptions): Watcher {
           }
         })();
         if (!current || !current.equals(saved.bytes)) {
-          writeFileSync(path, saved.bytes, { mode: saved.mode });
-          chmodSync(path, saved.mode);
-          record('file', `restore ${path}`, decision.rule, `restored ${relative(projectDir, path)} from the sealed copy`);
+          putBack(path, saved.bytes, saved.mode);
+          record('file', `restore ${path}`, decision.rule, `restored ${relative(projectDir, path)} from the sealed copy`, 'restore');
           say(`restored ${path}`);
         }
       } catch (error) {
@@ -321,10 +399,15 @@ export function startWatcher(options: WatcherOptions): Watcher {
   // Events are handled one at a time, in order: a stop must not race the next decision.
   let queue: Promise<void> = Promise.resolve();
   const onEvent = (event: string, path: string) => {
-    const operation = EVENT_OPERATION[event];
+    let operation = EVENT_OPERATION[event];
     if (!operation) return;
-    const rel = relative(paths.dir, path);
-    if (rel === 'config.yaml' || rel.startsWith(`rules${sep}`)) scheduleReload();
+    if (event === 'add' || event === 'change') {
+      const own = ownPutBack(path);
+      if (own === 'ours') return;
+      if (own === 'changed-since') operation = 'write';
+    }
+    // A change to the policy's sources is reloaded only once it is known not to be an agent's (enforce decides).
+    const policySource = ownFileOf(paths.dir, path) === 'policy';
     // A tool's own tree (git and .git): its bookkeeping is its work, not a violation.
     const inTree = ownedTreeOf(relative(root, path).split(sep).join('/'));
     let replaced = false;
@@ -340,7 +423,10 @@ export function startWatcher(options: WatcherOptions): Watcher {
       const copyOf = envTemplateCopied(path);
       if (copyOf) decision = engine.decide({ type: 'file', operation, path, home, copyOf });
     }
-    if (decision.verdict === 'allow') return;
+    if (decision.verdict === 'allow') {
+      if (policySource) scheduleReload(); // self-protection switched off by the policy itself: adopted as before
+      return;
+    }
     let owned: { tree: OwnedTree; processes: Promise<ProcessInfo[]> } | undefined;
     if (inTree) {
       const { tree, inner } = inTree;
@@ -374,7 +460,8 @@ export function startWatcher(options: WatcherOptions): Watcher {
       const rel = relative(root, path);
       if (rel === '' || rel.startsWith('..')) return false;
       const parts = rel.split(sep);
-      if (parts[0] === '.agentfirewall') return OWN_DIRS.includes(parts[1] ?? '');
+      if (parts[0] === '.agentfirewall') return OWN_DIRS.includes(parts[1] ?? '') || isOwnTemporary(path);
+      if (isOwnTemporary(path, false)) return true;
       if (parts.some((p) => ignoredDir(p))) return true;
       // git's object store is watched down to its fan-out directories: whole-store removal is seen,
       // without a watch per object.
