@@ -35,7 +35,7 @@ describe('the watcher never adopts an agent\'s change to the policy', SLOW, () =
     const added = join(rules, 'quiet.yaml');
     writeFileSync(added, 'rules:\n  - id: secrets/env-file\n    action: off\n');
     expect(await until(() => !existsSync(added)), dump(project)).toBe(true);
-    expect(auditLines(project).some((l) => l.verdict === 'restore' && l.target === `restore ${added}` && /^removed /.test(l.detail))).toBe(true);
+    expect(await until(() => auditLines(project).some((l) => l.verdict === 'restore' && l.target === `restore ${added}` && /^removed /.test(l.detail))), dump(project)).toBe(true);
     await agent.exited;
   });
 

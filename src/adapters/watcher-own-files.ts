@@ -1,5 +1,7 @@
-import { mkdirSync, readdirSync, renameSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, sep } from 'node:path';
+import type { FileOperation } from '../engine/types.js';
+import type { Vault } from './vault.js';
 
 /**
  * The files of `.agentfirewall/` the watcher keeps and puts back like any protected file: what the policy is built
@@ -63,5 +65,89 @@ export function restoreBytes(path: string, bytes: Buffer, mode: number): void {
   } catch (error) {
     rmSync(tmp, { force: true });
     throw error;
+  }
+}
+
+/** How long after a restore its own event may still arrive (events lag the write on a loaded machine). */
+const PUT_BACK_EVENT_MS = 10_000;
+
+const readOrUndefined = (path: string): Buffer | undefined => {
+  try {
+    return readFileSync(path);
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * The watcher's own restores: the event a put-back causes is the watcher's own doing, never judged as a create or
+ * write. When the file has changed again by the time that event comes, the change is judged as a write (once: the
+ * event of that same change is then not judged a second time).
+ */
+export function putBackTracker(): {
+  putBack(path: string, bytes: Buffer, mode: number): void;
+  ownPutBack(path: string): 'ours' | 'changed-since' | undefined;
+} {
+  const putBacks = new Map<string, { at: number; bytes: Buffer }>();
+  const changedSince = new Map<string, Buffer>();
+  return {
+    putBack(path, bytes, mode) {
+      putBacks.set(path, { at: Date.now(), bytes });
+      restoreBytes(path, bytes, mode);
+    },
+    ownPutBack(path) {
+      if (!putBacks.has(path) && !changedSince.has(path)) return undefined;
+      const current = readOrUndefined(path);
+      if (!current) return undefined;
+      const judged = changedSince.get(path);
+      changedSince.delete(path);
+      if (judged?.equals(current)) return 'ours';
+      const entry = putBacks.get(path);
+      putBacks.delete(path);
+      if (!entry || Date.now() - entry.at > PUT_BACK_EVENT_MS) return undefined;
+      if (current.equals(entry.bytes)) return 'ours';
+      changedSince.set(path, current);
+      return 'changed-since';
+    },
+  };
+}
+
+/** What reverting a change to the policy's sources needs from the watcher. */
+export interface PolicyChange {
+  projectDir: string;
+  path: string;
+  operation: FileOperation;
+  /** An attributed agent is at work in the project (its processes, or ones carrying the project's marker). */
+  agentAtWork: boolean;
+  vault: Vault;
+  putBack(path: string, bytes: Buffer, mode: number): void;
+  scheduleReload(): void;
+  record(type: 'file', target: string, rule: string, detail: string, verdict?: string): void;
+  say(message: string): void;
+}
+
+/**
+ * A change to what the policy is built from (config.yaml, rules/): made while an agent is at work in the project it
+ * is reverted to the last good copy and never adopted (a marked process writing `mode: off` must not switch
+ * protection off for everyone); with no agent at work it is a person's edit, and the policy is reloaded from it.
+ */
+export function revertPolicyChange(c: PolicyChange): void {
+  if (!c.agentAtWork) {
+    c.scheduleReload();
+    return;
+  }
+  const rel = relative(c.projectDir, c.path);
+  const kept = c.vault.read(c.path);
+  try {
+    if (kept) {
+      if (!readOrUndefined(c.path)?.equals(kept.bytes)) c.putBack(c.path, kept.bytes, kept.mode);
+      c.record('file', `restore ${c.path}`, 'fs/self-protect', `reverted ${rel} to the last good copy: a change to the policy made while an agent is at work is never adopted`, 'restore');
+    } else if (c.operation === 'create' || c.operation === 'write') {
+      rmSync(c.path, { force: true }); // no good copy of it: a file the last good policy was not built from
+      c.record('file', `restore ${c.path}`, 'fs/self-protect', `removed ${rel}: the last good policy was built without it, and a change made while an agent is at work is never adopted`, 'restore');
+    }
+    c.say(`reverted ${c.path}: the last good policy stays in force`);
+  } catch (error) {
+    c.record('file', `restore ${c.path}`, 'fs/self-protect', `could not revert ${rel} (${(error as Error).message}); the last good policy stays in force, the change is not loaded`, 'warn');
   }
 }

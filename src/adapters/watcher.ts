@@ -17,7 +17,7 @@ import { attribute, listProcesses, stopTree, type ProcessInfo } from './processe
 import { ensureProjectStateDir, watcherStateFile } from './state-dir.js';
 import { openVault } from './vault.js';
 import { envTemplateCopied } from './path-facts.js';
-import { isOwnTemporary, ownFileOf, ownFiles, restoreBytes } from './watcher-own-files.js';
+import { isOwnTemporary, ownFileOf, ownFiles, putBackTracker, revertPolicyChange } from './watcher-own-files.js';
 
 /** What the watcher reports about itself (also written to its state file for `status`). */
 export interface WatcherState {
@@ -56,8 +56,8 @@ export interface WatcherOptions {
 const OWN_DIRS = ['logs', 'cache', 'run', 'vault'];
 
 const RELOAD_DEBOUNCE_MS = 150;
-/** How long after a restore its own event may still arrive (events lag the write on a loaded machine). */
-const PUT_BACK_EVENT_MS = 10_000;
+/** How long after an agent was last seen at work a change to the policy still counts as made while it works. */
+const AGENT_RECENT_MS = 10_000;
 
 /** How long after its last bookkeeping change an owner counts as still at work in its tree. */
 const OWNER_AT_WORK_MS = 2000;
@@ -262,66 +262,14 @@ export function startWatcher(options: WatcherOptions): Watcher {
       });
     });
 
-  /**
-   * The watcher's own restores: the event a put-back causes is the watcher's own doing, never judged as a create
-   * or write. When the file has changed again by the time that event comes, the change is judged as a write (once:
-   * the event of that same change is then not judged a second time).
-   */
-  const putBacks = new Map<string, { at: number; bytes: Buffer }>();
-  const changedSince = new Map<string, Buffer>();
-  const putBack = (path: string, bytes: Buffer, mode: number) => {
-    putBacks.set(path, { at: Date.now(), bytes });
-    restoreBytes(path, bytes, mode);
-  };
-  const ownPutBack = (path: string): 'ours' | 'changed-since' | undefined => {
-    if (!putBacks.has(path) && !changedSince.has(path)) return undefined;
-    let current: Buffer;
-    try {
-      current = readFileSync(path);
-    } catch {
-      return undefined;
-    }
-    const judged = changedSince.get(path);
-    changedSince.delete(path);
-    if (judged?.equals(current)) return 'ours';
-    const entry = putBacks.get(path);
-    putBacks.delete(path);
-    if (!entry || Date.now() - entry.at > PUT_BACK_EVENT_MS) return undefined;
-    if (current.equals(entry.bytes)) return 'ours';
-    changedSince.set(path, current);
-    return 'changed-since';
-  };
+  const { putBack, ownPutBack } = putBackTracker();
 
-  /**
-   * A change to what the policy is built from (config.yaml, rules/): made while an agent is at work in the project
-   * it is reverted to the last good copy and never adopted (a marked process writing `mode: off` must not switch
-   * protection off for everyone); with no agent at work it is a person's edit, and the policy is reloaded from it.
-   */
-  const revertOrAdopt = async (path: string, operation: FileOperation, found: readonly { why: string }[]) => {
-    if (!found.some((f) => f.why !== 'agent-elsewhere')) {
-      scheduleReload();
-      return;
-    }
-    const rel = relative(projectDir, path);
-    const kept = vault.read(path);
-    try {
-      if (kept) {
-        let current: Buffer | undefined;
-        try {
-          current = readFileSync(path);
-        } catch {
-          current = undefined;
-        }
-        if (!current || !current.equals(kept.bytes)) putBack(path, kept.bytes, kept.mode);
-        record('file', `restore ${path}`, 'fs/self-protect', `reverted ${rel} to the last good copy: a change to the policy made while an agent is at work is never adopted`, 'restore');
-      } else if (operation === 'create' || operation === 'write') {
-        rmSync(path, { force: true }); // no good copy of it: a file the last good policy was not built from
-        record('file', `restore ${path}`, 'fs/self-protect', `removed ${rel}: the last good policy was built without it, and a change made while an agent is at work is never adopted`, 'restore');
-      }
-      say(`reverted ${path}: the last good policy stays in force`);
-    } catch (error) {
-      record('file', `restore ${path}`, 'fs/self-protect', `could not revert ${rel} (${(error as Error).message}); the last good policy stays in force, the change is not loaded`, 'warn');
-    }
+  // An agent stopped a moment ago for one change may have made the next one too, whose event comes after the stop.
+  let agentSeenAt = -Infinity;
+  const revertOrAdopt = (path: string, operation: FileOperation, found: readonly { why: string }[]) => {
+    if (found.some((f) => f.why !== 'agent-elsewhere')) agentSeenAt = Date.now();
+    const agentAtWork = Date.now() - agentSeenAt < AGENT_RECENT_MS;
+    revertPolicyChange({ projectDir, path, operation, agentAtWork, vault, putBack, scheduleReload, record, say });
   };
 
   const enforce = async (path: string, operation: FileOperation, decision: Decision, owned?: { tree: OwnedTree; processes: Promise<ProcessInfo[]> }, workTree?: Promise<ProcessInfo[]>) => {
@@ -363,6 +311,7 @@ export function startWatcher(options: WatcherOptions): Watcher {
     // With no agent at work in the project an overwrite is a person's (or a tool of theirs): it is reported and
     // kept, since putting the old bytes back would lose their edit. A deleted file comes back: that loses nothing.
     const agentAtWork = found.some((f) => f.why !== 'agent-elsewhere');
+    if (agentAtWork) agentSeenAt = Date.now();
     if (policySource) return revertOrAdopt(path, operation, found);
     const kept = operation === 'delete' || operation === 'write' ? vault.read(path) : undefined;
     const keepEdit = operation === 'write' && !agentAtWork;
