@@ -273,7 +273,11 @@ export function startWatcher(options: WatcherOptions): Watcher {
   };
 
   const enforce = async (path: string, operation: FileOperation, decision: Decision, owned?: { tree: OwnedTree; processes: Promise<ProcessInfo[]> }, workTree?: Promise<ProcessInfo[]>) => {
-    if ((operation === 'write' || operation === 'create') && asKept(path)) return;
+    if ((operation === 'write' || operation === 'create') && asKept(path)) {
+      // The last good config is back (a checkout to a branch that has it): the policy it was built from again.
+      if (state.configIssues.length && ownFileOf(paths.dir, path) === 'policy') scheduleReload();
+      return;
+    }
     if (owned && ownersDoing(owned.tree, await owned.processes)) {
       ownerActivity.set(owned.tree, Date.now());
       return;
@@ -342,7 +346,10 @@ export function startWatcher(options: WatcherOptions): Watcher {
   let reloadTimer: NodeJS.Timeout | undefined;
   const scheduleReload = () => {
     clearTimeout(reloadTimer);
-    reloadTimer = setTimeout(() => load(false), RELOAD_DEBOUNCE_MS);
+    // Through the event queue: a change to the policy's sources that came first is judged (and maybe reverted) first.
+    reloadTimer = setTimeout(() => {
+      queue = queue.then(() => load(false)).catch((error) => say(`internal error: ${(error as Error).stack}`));
+    }, RELOAD_DEBOUNCE_MS);
   };
 
   // Events are handled one at a time, in order: a stop must not race the next decision.
