@@ -1,5 +1,6 @@
 # agentfirewall: guard for the non-interactive bash that agents start (`bash -c`, `bash -lc`).
-# `agentfirewall shell-env` writes a copy with absolute paths into .agentfirewall/hooks/ and exports BASH_ENV to it.
+# `agentfirewall shell-env` writes a copy with absolute paths into .agentfirewall/hooks/; BASH_ENV points at the
+# package's hooks/shell-env.bash, which runs this copy only when it is complete (the last line is its end mark).
 # bash sources it before the -c string: on deny nothing of the string runs and bash exits 126. While the project's
 # resident checker runs, a DEBUG trap also checks each simple command (functions, sourced files, eval).
 if [[ $- != *i* && -n ${BASH_EXECUTION_STRING-} ]]; then
@@ -71,3 +72,4 @@ if [[ $- != *i* && -n ${BASH_EXECUTION_STRING-} ]]; then
     fi
   fi
 fi
+# agentfirewall: end of the BASH_ENV guard

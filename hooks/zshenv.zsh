@@ -1,5 +1,6 @@
 # agentfirewall: guard for the non-interactive zsh that agents start (`zsh -c`). `agentfirewall shell-env` writes a
-# copy with absolute paths as .agentfirewall/hooks/zdotdir/.zshenv and exports ZDOTDIR to that directory.
+# copy with absolute paths as .agentfirewall/hooks/zdotdir/.zshenv; ZDOTDIR is the package's hooks/zdotdir, whose
+# .zshenv runs this copy only when it is complete (the last line is its end mark).
 # zsh reads it before the -c string; on deny it exits 126. Then ZDOTDIR goes back to the user's and their own
 # .zshenv is read, so later startup files come from where they always did.
 if [[ -n ${ZSH_EXECUTION_STRING-} && ! -o interactive ]]; then
@@ -43,3 +44,4 @@ if [[ -n ${ZSH_EXECUTION_STRING-} && ! -o interactive ]]; then
 fi
 ZDOTDIR=${AF_USER_ZDOTDIR:-$HOME}
 [[ -r $ZDOTDIR/.zshenv ]] && source $ZDOTDIR/.zshenv
+# agentfirewall: end of the zsh guard

@@ -50,7 +50,8 @@ describe('agentfirewall doctor', () => {
     const ok = run(['doctor'], p);
     expect(ok.status).toBe(0);
     expect(lineFor(ok.stdout, /shell-env/)).toMatch(/^ok +shell-env guard .*refused \(exit 126\); not active in this shell/);
-    writeFileSync(join(p.project, '.agentfirewall/hooks/bash_env.bash'), '# emptied\n');
+    // A guard that is complete but checks nothing: the dry run sees the line run.
+    writeFileSync(join(p.project, '.agentfirewall/hooks/bash_env.bash'), '# emptied\n# agentfirewall: end of the BASH_ENV guard\n');
     const bad = run(['doctor'], p);
     expect(bad.status).toBe(1);
     expect(lineFor(bad.stdout, /shell-env/)).toMatch(/^INERT shell-env guard .*was not refused \(exit 0, it ran\)/);

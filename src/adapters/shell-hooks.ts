@@ -1,7 +1,8 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { firewallPaths, packageRoot } from '../config/locate.js';
 import { hasBlock, installBlock, uninstallBlock } from './rc-block.js';
+import { ensureProjectStateDir, projectStateDir } from './state-dir.js';
 
 /** Shells with guards. */
 export type ShellName = 'bash' | 'zsh';
@@ -64,29 +65,81 @@ function fill(template: string): string {
   return template.replaceAll('@NODE@', inQuotes(node)).replaceAll('@CLI@', inQuotes(cli)).replaceAll('@HOOKS@', inQuotes(hooks));
 }
 
-function writeFileAtomic(path: string, text: string): void {
+/** Write a file atomically, unless it already holds exactly this text (a watcher sees no change then). */
+function writeIfChanged(path: string, text: string): void {
+  try {
+    if (readFileSync(path, 'utf8') === text) return;
+  } catch {
+    // not there yet
+  }
   const tmp = `${path}.${process.pid}.tmp`;
   writeFileSync(tmp, text, { mode: 0o644 });
   renameSync(tmp, path);
 }
 
+/** The last line of each project guard: the package's loaders run a copy only when it ends with it. */
+const END_MARKS = { bash: '# agentfirewall: end of the BASH_ENV guard', zsh: '# agentfirewall: end of the zsh guard' } as const;
+
+/** The project's guard files that the package's loaders run. */
+export function projectGuardFiles(projectDir: string): { hooksDir: string; bash: string; zsh: string } {
+  const hooksDir = join(firewallPaths(projectDir).dir, 'hooks');
+  return { hooksDir, bash: join(hooksDir, 'bash_env.bash'), zsh: join(hooksDir, 'zdotdir', '.zshenv') };
+}
+
+/** What BASH_ENV and ZDOTDIR point at under shell-env: loaders in the package, which no project command can remove. */
+export function guardLoaders(): { bashEnv: string; zdotdir: string } {
+  const { hooks } = checkerPaths();
+  return { bashEnv: join(hooks, 'shell-env.bash'), zdotdir: join(hooks, 'zdotdir') };
+}
+
+/** Where shell-env records (outside the project) that it put agents' shells of this project under the guards. */
+const shellEnvRecord = (projectDir: string) => join(projectStateDir(projectDir), 'shell-env');
+
 /**
- * Write the guards for agents' shells into the project's `.agentfirewall/hooks/` (a `BASH_ENV` file and a
- * `ZDOTDIR` with a `.zshenv`) and return the exports that put a process tree under them.
+ * The shell-env guards of a project: `absent` when shell-env was never run for it, `ok` when both copies are
+ * complete, `broken` when shell-env was run but a copy is missing or damaged: then every `bash -c` / `zsh -c`
+ * of the agents' shells is refused (the loaders fail closed) until `agentfirewall shell-env` writes it again.
+ */
+export function shellEnvStatus(projectDir: string): { state: 'absent' | 'ok' | 'broken'; detail: string } {
+  const files = projectGuardFiles(projectDir);
+  const damaged = (['bash', 'zsh'] as const).filter((shell) => {
+    try {
+      return !readFileSync(files[shell], 'utf8').trimEnd().endsWith(`\n${END_MARKS[shell]}`);
+    } catch {
+      return true;
+    }
+  });
+  const recorded = existsSync(shellEnvRecord(projectDir));
+  if (damaged.length === 2 && !recorded) return { state: 'absent', detail: 'not set up (eval "$(agentfirewall shell-env)" where you start the agent)' };
+  if (!damaged.length) return { state: 'ok', detail: `${files.hooksDir}: bash -c and zsh -c are checked` };
+  const which = damaged.map((shell) => files[shell]).join(', ');
+  return { state: 'broken', detail: `BROKEN: ${which} missing or damaged; every bash -c / zsh -c of the agents' shells is refused until it is back: run  agentfirewall shell-env  in ${projectDir}` };
+}
+
+/**
+ * Write the guards for agents' shells into the project's `.agentfirewall/hooks/` (a `BASH_ENV` guard and a
+ * `.zshenv`) and return the exports that put a process tree under them. BASH_ENV and ZDOTDIR name loaders in
+ * the package, which run the project's copies only when they are complete and refuse every command otherwise.
  */
 export function shellEnv(projectDir: string, env: NodeJS.ProcessEnv = process.env): string {
-  const hooksDir = join(firewallPaths(projectDir).dir, 'hooks');
-  const zdotdir = join(hooksDir, 'zdotdir');
-  mkdirSync(zdotdir, { recursive: true });
+  const files = projectGuardFiles(projectDir);
+  mkdirSync(join(files.hooksDir, 'zdotdir'), { recursive: true });
   const { hooks } = checkerPaths();
-  const bashEnv = join(hooksDir, 'bash_env.bash');
-  writeFileAtomic(bashEnv, fill(readFileSync(join(hooks, 'bash_env.bash'), 'utf8')));
-  writeFileAtomic(join(zdotdir, '.zshenv'), fill(readFileSync(join(hooks, 'zshenv.zsh'), 'utf8')));
+  writeIfChanged(files.bash, fill(readFileSync(join(hooks, 'bash_env.bash'), 'utf8')));
+  writeIfChanged(files.zsh, fill(readFileSync(join(hooks, 'zshenv.zsh'), 'utf8')));
+  try {
+    writeFileSync(join(ensureProjectStateDir(projectDir), 'shell-env'), `${files.hooksDir}\n`, { mode: 0o600 });
+  } catch {
+    // doctor and status then cannot tell a removed guard from one never set up; the guards do not depend on it
+  }
+  const { bashEnv, zdotdir } = guardLoaders();
   // Remember the user's own ZDOTDIR (unless it is already ours, from an earlier eval).
-  const userZdotdir = env.ZDOTDIR && env.ZDOTDIR !== zdotdir ? env.ZDOTDIR : env.AF_USER_ZDOTDIR ?? env.HOME ?? '';
+  const ours = [zdotdir, join(files.hooksDir, 'zdotdir')];
+  const userZdotdir = env.ZDOTDIR && !ours.includes(env.ZDOTDIR) ? env.ZDOTDIR : env.AF_USER_ZDOTDIR ?? env.HOME ?? '';
   return [
     // The watcher's marker: processes started from this environment belong to the project's agents.
     `export AGENTFIREWALL_RUN_ID=${shellQuote(projectDir)}`,
+    `export AGENTFIREWALL_GUARD_DIR=${shellQuote(files.hooksDir)}`,
     `export BASH_ENV=${shellQuote(bashEnv)}`,
     `export AF_USER_ZDOTDIR=${shellQuote(userZdotdir)}`,
     `export ZDOTDIR=${shellQuote(zdotdir)}`,

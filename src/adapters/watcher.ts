@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import { createEngine } from '../config/glob.js';
@@ -17,6 +17,7 @@ import { attribute, listProcesses, stopTree, type ProcessInfo } from './processe
 import { ensureProjectStateDir, watcherStateFile } from './state-dir.js';
 import { openVault } from './vault.js';
 import { envTemplateCopied } from './path-facts.js';
+import { isOwnTemporary, ownFileOf, ownFiles, putBackTracker, revertPolicyChange } from './watcher-own-files.js';
 
 /** What the watcher reports about itself (also written to its state file for `status`). */
 export interface WatcherState {
@@ -51,10 +52,12 @@ export interface WatcherOptions {
   runId?: string;
 }
 
-/** Directories of `.agentfirewall/` that agentfirewall itself writes: never events. */
-const OWN_DIRS = ['logs', 'cache', 'run', 'vault', 'hooks'];
+/** Directories of `.agentfirewall/` that agentfirewall itself writes as it runs: never events. */
+const OWN_DIRS = ['logs', 'cache', 'run', 'vault'];
 
 const RELOAD_DEBOUNCE_MS = 150;
+/** How long after an agent was last seen at work a change to the policy still counts as made while it works. */
+const AGENT_RECENT_MS = 10_000;
 
 /** How long after its last bookkeeping change an owner counts as still at work in its tree. */
 const OWNER_AT_WORK_MS = 2000;
@@ -171,6 +174,12 @@ export function startWatcher(options: WatcherOptions): Watcher {
       }
     };
     walk(loaded.policy.sandbox.root, 0);
+    // The policy's own sources and the shell guards: the last good copies a change by an agent is reverted to.
+    for (const file of ownFiles(paths.dir)) {
+      if (!guarded(file)) continue;
+      protectedFiles.add(file);
+      vault.keep(file, loaded.watcher.restore_max_bytes);
+    }
   }
 
   load(true);
@@ -253,15 +262,36 @@ export function startWatcher(options: WatcherOptions): Watcher {
       });
     });
 
+  const { putBack, ownPutBack } = putBackTracker();
+
+  // An agent stopped a moment ago for one change may have made the next one too, whose event comes after the stop.
+  let agentSeenAt = -Infinity;
+  const revertOrAdopt = (path: string, operation: FileOperation, found: readonly { why: string }[]) => {
+    if (found.some((f) => f.why !== 'agent-elsewhere')) agentSeenAt = Date.now();
+    const agentAtWork = Date.now() - agentSeenAt < AGENT_RECENT_MS;
+    revertPolicyChange({ projectDir, path, operation, agentAtWork, vault, putBack, scheduleReload, record, say });
+  };
+
   const enforce = async (path: string, operation: FileOperation, decision: Decision, owned?: { tree: OwnedTree; processes: Promise<ProcessInfo[]> }, workTree?: Promise<ProcessInfo[]>) => {
-    if ((operation === 'write' || operation === 'create') && asKept(path)) return;
+    if ((operation === 'write' || operation === 'create') && asKept(path)) {
+      // The last good config is back (a checkout to a branch that has it): the policy it was built from again.
+      if (state.configIssues.length && ownFileOf(paths.dir, path) === 'policy') scheduleReload();
+      return;
+    }
     if (owned && ownersDoing(owned.tree, await owned.processes)) {
       ownerActivity.set(owned.tree, Date.now());
       return;
     }
-    if (workTree && workTreeBeingWritten(await workTree) && (await gitMayWrite(path))) return;
+    const policySource = ownFileOf(paths.dir, path) === 'policy';
+    if (workTree && workTreeBeingWritten(await workTree) && (await gitMayWrite(path))) {
+      if (policySource) scheduleReload(); // a checkout brought another config: it is the branch's, as before
+      return;
+    }
     record('file', `${operation} ${path}`, decision.rule, decision.reason, decision.verdict);
-    if (decision.verdict !== 'deny') return;
+    if (decision.verdict !== 'deny') {
+      if (policySource) await revertOrAdopt(path, operation, attribute(await listProcesses(), projectDir, loaded.watcher.agent_signatures, options.runId));
+      return;
+    }
     const all = await listProcesses();
     const found = attribute(all, projectDir, loaded.watcher.agent_signatures, options.runId);
     for (const { process: p, why, signature } of found) {
@@ -285,6 +315,8 @@ export function startWatcher(options: WatcherOptions): Watcher {
     // With no agent at work in the project an overwrite is a person's (or a tool of theirs): it is reported and
     // kept, since putting the old bytes back would lose their edit. A deleted file comes back: that loses nothing.
     const agentAtWork = found.some((f) => f.why !== 'agent-elsewhere');
+    if (agentAtWork) agentSeenAt = Date.now();
+    if (policySource) return revertOrAdopt(path, operation, found);
     const kept = operation === 'delete' || operation === 'write' ? vault.read(path) : undefined;
     const keepEdit = operation === 'write' && !agentAtWork;
     if (kept && keepEdit) record('file', `restore ${path}`, decision.rule, `not restored: no agent at work in the project, so the edit is kept as a person's`, 'warn');
@@ -299,9 +331,8 @@ export function startWatcher(options: WatcherOptions): Watcher {
           }
         })();
         if (!current || !current.equals(saved.bytes)) {
-          writeFileSync(path, saved.bytes, { mode: saved.mode });
-          chmodSync(path, saved.mode);
-          record('file', `restore ${path}`, decision.rule, `restored ${relative(projectDir, path)} from the sealed copy`);
+          putBack(path, saved.bytes, saved.mode);
+          record('file', `restore ${path}`, decision.rule, `restored ${relative(projectDir, path)} from the sealed copy`, 'restore');
           say(`restored ${path}`);
         }
       } catch (error) {
@@ -315,16 +346,24 @@ export function startWatcher(options: WatcherOptions): Watcher {
   let reloadTimer: NodeJS.Timeout | undefined;
   const scheduleReload = () => {
     clearTimeout(reloadTimer);
-    reloadTimer = setTimeout(() => load(false), RELOAD_DEBOUNCE_MS);
+    // Through the event queue: a change to the policy's sources that came first is judged (and maybe reverted) first.
+    reloadTimer = setTimeout(() => {
+      queue = queue.then(() => load(false)).catch((error) => say(`internal error: ${(error as Error).stack}`));
+    }, RELOAD_DEBOUNCE_MS);
   };
 
   // Events are handled one at a time, in order: a stop must not race the next decision.
   let queue: Promise<void> = Promise.resolve();
   const onEvent = (event: string, path: string) => {
-    const operation = EVENT_OPERATION[event];
+    let operation = EVENT_OPERATION[event];
     if (!operation) return;
-    const rel = relative(paths.dir, path);
-    if (rel === 'config.yaml' || rel.startsWith(`rules${sep}`)) scheduleReload();
+    if (event === 'add' || event === 'change') {
+      const own = ownPutBack(path);
+      if (own === 'ours') return;
+      if (own === 'changed-since') operation = 'write';
+    }
+    // A change to the policy's sources is reloaded only once it is known not to be an agent's (enforce decides).
+    const policySource = ownFileOf(paths.dir, path) === 'policy';
     // A tool's own tree (git and .git): its bookkeeping is its work, not a violation.
     const inTree = ownedTreeOf(relative(root, path).split(sep).join('/'));
     let replaced = false;
@@ -340,7 +379,10 @@ export function startWatcher(options: WatcherOptions): Watcher {
       const copyOf = envTemplateCopied(path);
       if (copyOf) decision = engine.decide({ type: 'file', operation, path, home, copyOf });
     }
-    if (decision.verdict === 'allow') return;
+    if (decision.verdict === 'allow') {
+      if (policySource) scheduleReload(); // self-protection switched off by the policy itself: adopted as before
+      return;
+    }
     let owned: { tree: OwnedTree; processes: Promise<ProcessInfo[]> } | undefined;
     if (inTree) {
       const { tree, inner } = inTree;
@@ -374,7 +416,8 @@ export function startWatcher(options: WatcherOptions): Watcher {
       const rel = relative(root, path);
       if (rel === '' || rel.startsWith('..')) return false;
       const parts = rel.split(sep);
-      if (parts[0] === '.agentfirewall') return OWN_DIRS.includes(parts[1] ?? '');
+      if (parts[0] === '.agentfirewall') return OWN_DIRS.includes(parts[1] ?? '') || isOwnTemporary(path);
+      if (isOwnTemporary(path, false)) return true;
       if (parts.some((p) => ignoredDir(p))) return true;
       // git's object store is watched down to its fan-out directories: whole-store removal is seen,
       // without a watch per object.

@@ -5,8 +5,7 @@ import { join } from 'node:path';
 import { detectAgents } from '../../adapters/agent-settings.js';
 import { DRY_RUN_COMMAND, dryRunHook, dryRunPayload } from '../../adapters/dry-run.js';
 import { installedAgentHooks } from '../../adapters/hook-readiness.js';
-import { checkerPaths, rcFile, SHELL_NAMES, shellHookInstalled, type ShellName } from '../../adapters/shell-hooks.js';
-import { firewallPaths } from '../../config/locate.js';
+import { checkerPaths, guardLoaders, projectGuardFiles, rcFile, SHELL_NAMES, shellEnvStatus, shellHookInstalled, type ShellName } from '../../adapters/shell-hooks.js';
 import { EXIT } from '../exit-codes.js';
 import { print, say } from '../output.js';
 import { projectOrExit } from '../project.js';
@@ -40,19 +39,24 @@ function rcGuard(shell: ShellName, projectDir: string): GuardCheck {
 
 /** The `bash -c` guard of shell-env: run the dry-run line through it for real, with a throw-away home as `~`. */
 function shellEnvGuard(projectDir: string): GuardCheck | null {
-  const hooksDir = join(firewallPaths(projectDir).dir, 'hooks');
-  const bashEnv = join(hooksDir, 'bash_env.bash');
-  if (!existsSync(bashEnv)) return null;
-  const guard = `shell-env guard (${bashEnv})`;
-  const paths = /'(\/[^']+)' '(\/[^']+)' check/.exec(readFileSync(bashEnv, 'utf8'));
-  const gone = paths ? missing([paths[1], paths[2]]) : [];
+  const { hooksDir, bash: bashGuard } = projectGuardFiles(projectDir);
+  const { bashEnv } = guardLoaders();
+  const status = shellEnvStatus(projectDir);
+  const guard = `shell-env guard (${hooksDir})`;
+  if (status.state === 'absent') return null;
+  // A damaged copy makes the loader refuse every command: nothing runs unchecked, but nothing runs at all.
+  if (status.state === 'broken') return { state: 'inert', guard, detail: status.detail };
+  const paths = /'(\/[^']+)' '(\/[^']+)' check/.exec(readFileSync(bashGuard, 'utf8'));
+  const gone = paths ? missing([paths[1], paths[2], bashEnv]) : missing([bashEnv]);
   if (gone.length) return { state: 'inert', guard, detail: `${gone.join(', ')} is missing; rewrite it: eval "$(agentfirewall shell-env)"` };
   const home = mkdtempSync(join(tmpdir(), 'agentfirewall-doctor-'));
   const decoy = join(home, 'decoy');
   writeFileSync(decoy, 'keep\n');
   try {
-    const r = spawnSync('bash', ['-c', DRY_RUN_COMMAND], { cwd: projectDir, env: { ...process.env, HOME: home, BASH_ENV: bashEnv, SHLVL: '1', AGENTFIREWALL_RUN_ID: projectDir }, encoding: 'utf8', timeout: 30_000 });
-    const active = process.env.BASH_ENV === bashEnv ? 'active in this shell' : `not active in this shell (run  eval "$(agentfirewall shell-env)"  where you start the agent)`;
+    const env = { ...process.env, HOME: home, BASH_ENV: bashEnv, AGENTFIREWALL_GUARD_DIR: hooksDir, SHLVL: '1', AGENTFIREWALL_RUN_ID: projectDir };
+    const r = spawnSync('bash', ['-c', DRY_RUN_COMMAND], { cwd: projectDir, env, encoding: 'utf8', timeout: 30_000 });
+    const here = process.env.BASH_ENV === bashEnv && process.env.AGENTFIREWALL_GUARD_DIR === hooksDir;
+    const active = here ? 'active in this shell' : `not active in this shell (run  eval "$(agentfirewall shell-env)"  where you start the agent)`;
     if (r.status === 126 && existsSync(decoy)) return { state: 'ok', guard, detail: `bash -c '${DRY_RUN_COMMAND}' refused (exit 126); ${active}` };
     return { state: 'inert', guard, detail: `bash -c '${DRY_RUN_COMMAND}' was not refused (exit ${r.status}${existsSync(decoy) ? '' : ', it ran'})` };
   } finally {

@@ -4,6 +4,7 @@ import { codexHooksIn, trustCodexHooks, trustCodexProject, untrustCodexHooks } f
 import { hookReadiness, readinessLine } from '../../adapters/hook-readiness.js';
 import { detectShell, installShellHook, SHELL_NAMES, shellEnv, uninstallShellHook, type ShellName } from '../../adapters/shell-hooks.js';
 import { join } from 'node:path';
+import { RcFileError } from '../../adapters/rc-block.js';
 import { findProjectDir } from '../../config/locate.js';
 import { EXIT } from '../exit-codes.js';
 import { projectOrExit } from '../project.js';
@@ -67,6 +68,12 @@ export function runAgentHooks(agentName: string, scopeName: string | undefined, 
   }
 }
 
+/** Why a startup file was not changed: our own refusal says where, a system error says which. */
+function rcFailure(shell: ShellName, error: unknown): string {
+  if (error instanceof RcFileError) return error.message;
+  return `cannot write the ${shell} startup file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`;
+}
+
 /** `agentfirewall install-hooks`: the interactive guard in ~/.bashrc or ~/.zshrc, or an agent's hook with --agent. */
 export function runInstallHooks(options: { shell?: string; agent?: string; scope?: string; trustProject?: boolean }): number {
   const refused = refuseFromAgent('install-hooks');
@@ -79,7 +86,7 @@ export function runInstallHooks(options: { shell?: string; agent?: string; scope
       const { file, changed } = installShellHook(shell);
       say(`${changed ? 'installed' : 'already installed'}: ${shell} guard in ${file} (open a new shell to use it)`);
     } catch (error) {
-      say(`cannot write the ${shell} startup file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      say(rcFailure(shell, error));
       return EXIT.error;
     }
   }
@@ -97,7 +104,7 @@ export function runUninstallHooks(options: { shell?: string; agent?: string; sco
       const { file, changed } = uninstallShellHook(shell);
       say(changed ? `removed the ${shell} guard from ${file}` : `no ${shell} guard in ${file}`);
     } catch (error) {
-      say(`cannot write the ${shell} startup file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      say(rcFailure(shell, error));
       return EXIT.error;
     }
   }

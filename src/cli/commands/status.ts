@@ -6,7 +6,7 @@ import { formatIssue } from '../../config/validate.js';
 import { BUILTIN_RULES } from '../../engine/builtin-rules.js';
 import type { Policy } from '../../engine/types.js';
 import { auditFiles } from '../../adapters/audit-reader.js';
-import { SHELL_NAMES, shellHookInstalled } from '../../adapters/shell-hooks.js';
+import { SHELL_NAMES, shellEnvStatus, shellHookInstalled } from '../../adapters/shell-hooks.js';
 import { installedAgentHooks, readinessLine } from '../../adapters/hook-readiness.js';
 import { recordedProjectAbove } from '../../adapters/state-dir.js';
 import { lastGoodPolicy } from '../../config/policy-cache.js';
@@ -75,7 +75,8 @@ export function runStatus(options: { json?: boolean; cwd?: string }): number {
   const alarm = alertOnly
     ? `ALERT-ONLY: the watcher's circuit breaker tripped at ${wstate?.alertOnlySince ?? '?'}; it stops nothing until it re-arms at ${wstate?.rearmAt ?? '?'} if all stays quiet (watcher.rearm_seconds)`
     : undefined;
-  const degraded = loaded.issues.length > 0 || alertOnly;
+  const shellEnv = shellEnvStatus(projectDir);
+  const degraded = loaded.issues.length > 0 || alertOnly || shellEnv.state === 'broken';
   const hooks = SHELL_NAMES.filter((sh) => shellHookInstalled(sh));
   const agentHooks = installedAgentHooks(projectDir);
   if (options.json) {
@@ -83,13 +84,14 @@ export function runStatus(options: { json?: boolean; cwd?: string }): number {
       projectDir, config: paths.config, preset: loaded.preset, mode: policy.mode,
       sandbox: policy.sandbox, rules: policy.rules.map((r) => ({ id: r.id, action: policy.overrides[r.id] ?? r.action, source: r.source })),
       overrides: policy.overrides, issues: loaded.issues, log: logFile, recent,
-      watcher: { running: pid !== null, pid, alertOnly, alertOnlySince: alertOnly ? wstate?.alertOnlySince : undefined, rearmAt: alertOnly ? wstate?.rearmAt : undefined, stops: wstate?.stops ?? 0, configIssues: wstate?.configIssues ?? [] }, hooks,
+      watcher: { running: pid !== null, pid, alertOnly, alertOnlySince: alertOnly ? wstate?.alertOnlySince : undefined, rearmAt: alertOnly ? wstate?.rearmAt : undefined, stops: wstate?.stops ?? 0, configIssues: wstate?.configIssues ?? [] }, hooks, shellEnv,
       agentHooks: agentHooks.map(({ agent, scope, file, loads, problems, arm }) => ({ agent, scope, file, loads, problems, arm })),
     }));
     return degraded ? EXIT.error : EXIT.ok;
   }
   const lines = [
     ...(alarm ? [alarm] : []),
+    ...(shellEnv.state === 'broken' ? [`SHELL GUARD ${shellEnv.detail}`] : []),
     ...(kept?.lastGood ? [`CONFIG MISSING: ${kept.lastGood} by check, the hooks and the resident checker (rules as last loaded: ${kept.policy.rules.filter((r) => r.action !== 'off').length})`] : []),
     `project     ${projectDir}`,
     `config      ${relative(cwd, paths.config) || paths.config}`,
@@ -100,6 +102,7 @@ export function runStatus(options: { json?: boolean; cwd?: string }): number {
     `audit log   ${logFile} (${loaded.logging.enabled ? `level ${loaded.logging.level}` : 'disabled'})`,
     `watcher     ${watcher}`,
     `shell hooks ${hooks.length ? hooks.join(', ') : 'none installed'}`,
+    `shell-env   ${shellEnv.detail}`,
     ...(agentHooks.length ? agentHooks.map((r, i) => `${i ? '           ' : 'agent hooks'} ${readinessLine(r)}`) : ['agent hooks none installed']),
   ];
   const changed = Object.entries(policy.overrides);
