@@ -73,3 +73,17 @@ function readRun(file: string): string {
     return '';
   }
 }
+
+/** A child process run to its end without blocking this process (so that servers in the test keep answering). */
+export function run(command: string, args: string[], options: { cwd: string; env: Record<string, string>; input?: string }): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.once('error', reject);
+    child.once('close', (status) => resolve({ status, stdout, stderr }));
+    child.stdin!.end(options.input ?? '');
+  });
+}
