@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, residentChecker, tempProject } from './helpers.js';
@@ -43,18 +43,23 @@ describe.each(['bash', 'zsh'])('%s -c against the resident checker', SLOW, (shel
     }
   });
 
-  it('a process that took over a dead checker\'s port and answers allow is not believed', async () => {
+  it.each([
+    ['answers allow', true],
+    ['never answers', false],
+  ])('a process that took over a dead checker\'s port and %s is not believed', async (_how, answers) => {
     const { home, project: dir } = project();
     const serve = await startServe(dir, home);
     const { port } = residentChecker(dir);
     serve.child.kill('SIGKILL');
     await serve.exited;
     let received = '';
+    const held: Socket[] = [];
     const decoy = createServer((socket) => {
+      held.push(socket);
       socket.setEncoding('utf8');
       socket.on('data', (chunk: string) => {
         received += chunk;
-        if (chunk.includes('\n')) socket.end('allow\n');
+        if (answers && chunk.includes('\n')) socket.end('allow\n');
       });
       socket.on('error', () => undefined);
     });
@@ -63,10 +68,11 @@ describe.each(['bash', 'zsh'])('%s -c against the resident checker', SLOW, (shel
       const r = await run(shell, ['-c', 'rm -f .env'], { cwd: dir, env: guardEnv(dir, home) });
       expect(received).toContain('rm -f .env'); // the client did ask it
       expect(r.status, r.stderr).toBe(126);
-      expect(r.stderr).toContain(`what answers on 127.0.0.1:${port} is not the resident checker`);
+      if (answers) expect(r.stderr).toContain(`what answers on 127.0.0.1:${port} is not the resident checker`);
       expect(r.stderr).toMatch(/DENY \[secrets\/env-file\]/);
       expect(intact(dir)).toBe(true);
     } finally {
+      for (const socket of held) socket.destroy();
       await new Promise((resolve) => decoy.close(resolve));
     }
   });
