@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -123,6 +123,61 @@ describe('interactive bash when the resident checker dies mid-session', SLOW, ()
     writeFileSync(join(dir, 'gone.txt'), '');
     const r = await shell;
     expect(r.stderr).toMatch(/the checker is missing .*; refusing the command/);
+    expect(intact(dir)).toBe(true);
+  });
+});
+
+const hasTmux = spawnSync('tmux', ['-V']).status === 0;
+const PROMPT = 'AFC$';
+
+/** An interactive shell in a tmux terminal; `type` sends a line and Enter and waits for the next bare prompt. */
+async function terminal(cwd: string, env: Record<string, string>, argv: string[]) {
+  const socket = `afc-${process.pid}-${Math.random().toString(36).slice(2)}`;
+  const tmux = (...args: string[]) => spawnSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
+  const envArgs = Object.entries(env).map(([k, v]) => `${k}=${v}`);
+  expect(tmux('new-session', '-d', '-s', 't', '-x', '200', '-y', '50', '-c', cwd, 'env', ...envArgs, ...argv).status).toBe(0);
+  const screen = () => tmux('capture-pane', '-p', '-J', '-S', '-', '-t', 't').stdout;
+  const lines = () => screen().split('\n').map((l) => l.trimEnd());
+  const prompts = () => lines().filter((l) => l.startsWith(PROMPT)).length;
+  const atPrompt = () => lines().filter((l) => l !== '').at(-1) === PROMPT;
+  try {
+    await waitFor(atPrompt, `the first prompt of ${argv.join(' ')}`);
+  } catch (error) {
+    tmux('kill-server');
+    throw error;
+  }
+  return {
+    screen,
+    async type(line: string): Promise<void> {
+      const before = prompts();
+      tmux('send-keys', '-t', 't', '-l', line);
+      tmux('send-keys', '-t', 't', 'Enter');
+      await waitFor(() => prompts() > before && atPrompt(), `a prompt after ${JSON.stringify(line)}:\n${screen()}`);
+    },
+    close: () => tmux('kill-server'),
+  };
+}
+
+describe('interactive zsh when the resident checker dies mid-session', SLOW, () => {
+  it.skipIf(!hasTmux)('the backstop asks a checker process: a deletion in a sourced file is still refused', async () => {
+    const { home, project: dir } = project();
+    const zdotdir = join(home, 'zdot');
+    mkdirSync(zdotdir);
+    expect(cli(['install-hooks', '--shell', 'zsh'], { cwd: dir, home, env: { ZDOTDIR: zdotdir } }).status).toBe(0);
+    appendFileSync(join(zdotdir, '.zshrc'), `PS1='${PROMPT} '\n`);
+    writeFileSync(join(dir, 'later.sh'), 'rm -f .env\ntouch after\n');
+    const serve = await startServe(dir, home);
+    const term = await terminal(dir, baseEnv(home, { ZDOTDIR: zdotdir }), ['zsh', '-i']);
+    try {
+      await term.type('touch before');
+      serve.child.kill('SIGKILL');
+      await serve.exited;
+      await term.type('source ./later.sh');
+      expect(term.screen()).toMatch(/^agentfirewall: DENY \[secrets\/env-file\] rm -f \.env: /m);
+    } finally {
+      term.close();
+    }
+    expect(existsSync(join(dir, 'before'))).toBe(true);
     expect(intact(dir)).toBe(true);
   });
 });
