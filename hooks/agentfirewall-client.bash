@@ -15,7 +15,7 @@ __af_resident() {
   local port token proof fd v c d bs='\' ebs='\\' nl=$'\n' enl='\n' us=$'\x1f' eus='\u'
   [[ -r $__af_root/.agentfirewall/run/checker ]] || return 4
   { IFS= read -r port && IFS= read -r token && IFS= read -r proof; } < "$__af_root/.agentfirewall/run/checker" || return 4
-  [[ $port =~ ^[0-9]+$ && -n $token && -n $proof ]] || return 4
+  [[ -n $port && $port != *[!0-9]* && -n $token && -n $proof ]] || return 4
   c=${1//"$bs"/"$ebs"} c=${c//"$nl"/"$enl"} c=${c//"$us"/"$eus"}
   d=${PWD//"$bs"/"$ebs"} d=${d//"$nl"/"$enl"} d=${d//"$us"/"$eus"}
   { exec {fd}<>"/dev/tcp/127.0.0.1/$port"; } 2>/dev/null || return 4

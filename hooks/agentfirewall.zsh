@@ -27,12 +27,12 @@ _af_say() {
 # The resident checker over ztcp: 0 allow, 1 deny, 3 incomplete, 4 no answer to trust. The framing and the
 # proof are those of the bash client (agentfirewall-client.bash): fields escaped, the answer starts with the proof.
 _af_resident() {
-  local port token proof fd v c d bs='\' ebs='\\' nl=$'\n' enl='\n' us=$'\x1f' eus='\u'
+  local port token proof fd v c d us=$'\x1f'
   [[ -r $_af_root/.agentfirewall/run/checker ]] || return 4
   { IFS= read -r port && IFS= read -r token && IFS= read -r proof } < $_af_root/.agentfirewall/run/checker || return 4
   [[ $port == <-> && -n $token && -n $proof ]] || return 4
-  c=${1//$bs/$ebs}; c=${c//$nl/$enl}; c=${c//$us/$eus}
-  d=${PWD//$bs/$ebs}; d=${d//$nl/$enl}; d=${d//$us/$eus}
+  c=${1//\\/\\\\}; c=${c//$'\n'/\\n}; c=${c//$'\x1f'/\\u}
+  d=${PWD//\\/\\\\}; d=${d//$'\n'/\\n}; d=${d//$'\x1f'/\\u}
   ztcp 127.0.0.1 $port 2>/dev/null || return 4
   fd=$REPLY
   print -r -u $fd -- "$token$us$2$us$d$us$c" 2>/dev/null

@@ -154,7 +154,7 @@ async function listen(projectDir: string, home: string, onError: (message: strin
         } catch (error) {
           reply = `error ${(error as Error).message}`;
         }
-        socket.write(`${proof} ${reply}\n`);
+        socket.write(`${proof} ${reply.replace(/\s+/g, ' ')}\n`); // one line, whatever a message holds
         // A further request on this connection shows the token again.
         authenticated = false;
         pending = pending.subarray(nl + 1);
