@@ -2,8 +2,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { askResident, cli, rawRequest, residentChecker, tempProject } from './helpers.js';
-import { spawnServe, startServe, waitFor } from './checker-helpers.js';
+import { spawn } from 'node:child_process';
+import { askResident, BIN, cli, rawRequest, residentChecker, tempProject } from './helpers.js';
+import { baseEnv, spawnServe, startServe, waitFor } from './checker-helpers.js';
 
 // The resident checker as a real `serve` process, spoken to over TCP the way the guards speak to it.
 
@@ -140,5 +141,28 @@ describe('the resident checker', SLOW, () => {
     } finally {
       await next.stop();
     }
+  });
+  it('a watcher started while a serve runs leaves that checker in place', async () => {
+    const { home, project } = tempProject();
+    const serve = await startServe(project, home);
+    const runFile = join(project, '.agentfirewall/run/checker');
+    const before = readFileSync(runFile, 'utf8');
+    const watch = spawn(process.execPath, [BIN, 'watch'], { cwd: project, env: baseEnv(home), stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    watch.stderr.setEncoding('utf8').on('data', (c: string) => (err += c));
+    const exited = new Promise((resolve) => watch.once('exit', resolve));
+    try {
+      await waitFor(() => /watching .*; resident checker/.test(err) || watch.exitCode !== null, 'the watcher to start');
+      expect(err).toContain(`resident checker of pid ${serve.child.pid}`);
+      expect(readFileSync(runFile, 'utf8')).toBe(before);
+    } finally {
+      watch.kill('SIGTERM');
+      await exited;
+    }
+    // Its stop leaves the serve's checker and run file alone.
+    expect(readFileSync(runFile, 'utf8')).toBe(before);
+    const { port, token } = residentChecker(project);
+    expect(await askResident(port, `${token}\x1fbash\x1f${project}\x1fgit status`)).toBe('allow');
+    await serve.stop();
   });
 });
