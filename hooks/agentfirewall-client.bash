@@ -7,15 +7,26 @@ __af_say() {
   printf 'agentfirewall: %s %s %s: %s\n' "${verdict^^}" "${rest%%] *}]" "$2" "${rest#*] }" >&2
 }
 
-# The resident checker over /dev/tcp: 0 allow, 1 deny, 3 incomplete, 4 not reachable.
+# The resident checker over /dev/tcp: 0 allow, 1 deny, 3 incomplete, 4 no answer to trust (not running, not
+# reachable, too slow, or a listener that cannot show the proof: whatever holds a dead checker's port is not
+# believed). Each field goes escaped (\ as \\, newline as \n, \x1f as \u), so no command can change its framing;
+# the answer must start with the proof, the third line of run/checker, which only our server knows.
 __af_resident() {
-  local port token fd v
+  local port token proof fd v c d bs='\' ebs='\\' nl=$'\n' enl='\n' us=$'\x1f' eus='\u'
   [[ -r $__af_root/.agentfirewall/run/checker ]] || return 4
-  { IFS= read -r port && IFS= read -r token; } < "$__af_root/.agentfirewall/run/checker" || return 4
+  { IFS= read -r port && IFS= read -r token && IFS= read -r proof; } < "$__af_root/.agentfirewall/run/checker" || return 4
+  [[ -n $port && $port != *[!0-9]* && -n $token && -n $proof ]] || return 4
+  c=${1//"$bs"/"$ebs"} c=${c//"$nl"/"$enl"} c=${c//"$us"/"$eus"}
+  d=${PWD//"$bs"/"$ebs"} d=${d//"$nl"/"$enl"} d=${d//"$us"/"$eus"}
   { exec {fd}<>"/dev/tcp/127.0.0.1/$port"; } 2>/dev/null || return 4
-  printf '%s\x1f%s\x1f%s\x1f%s\n' "$token" "$2" "$PWD" "${1//$'\n'/$'\x1e'}" >&"$fd"
+  printf '%s\x1f%s\x1f%s\x1f%s\n' "$token" "$2" "$d" "$c" >&"$fd" 2>/dev/null
   IFS= read -r -t 5 v <&"$fd"
   exec {fd}>&-
+  if [[ $v != "$proof "* ]]; then
+    [[ -n $v ]] && printf 'agentfirewall: what answers on 127.0.0.1:%s is not the resident checker; asking a checker process\n' "$port" >&2
+    return 4
+  fi
+  v=${v#"$proof "}
   case $v in
     allow) return 0 ;;
     incomplete) return 3 ;;
@@ -38,5 +49,5 @@ __af_stale() {
 
 # The guard's own functions, which the DEBUG trap lets run unasked (exact names: a user's __af_x is checked).
 __af_own() {
-  [[ $1 =~ ^__af_(debug|resident|stale|own|stop|in_project|check|accept|reset|echo_refused|bind_enter)$ ]]
+  [[ $1 =~ ^__af_(debug|resident|stale|own|stop|in_project|check|spawn_check|accept|reset|echo_refused|bind_enter)$ ]]
 }

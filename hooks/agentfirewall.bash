@@ -28,6 +28,12 @@ __af_check() {
   __af_resident "$1" "$2"
   local rc=$?
   (( rc != 4 )) && return $rc
+  __af_spawn_check "$1" "$2"
+}
+
+# A checker process: 0 allow, 1 deny (also when it is missing or fails), 3 incomplete.
+__af_spawn_check() {
+  local rc
   if [[ ! -x ${AGENTFIREWALL_NODE-} || ! -r ${AGENTFIREWALL_CLI-} ]]; then
     printf 'agentfirewall: the checker is missing (%s); refusing the command\n' "${AGENTFIREWALL_CLI-unset}" >&2
     return 1
@@ -108,7 +114,8 @@ for __af_km in emacs vi-insert vi-command; do
 done
 unset __af_km
 
-# Layer 2: each simple command, through the resident checker only (a process per command would cost ~30 ms).
+# Layer 2: each simple command, through the resident checker (a process per command would cost ~30 ms); when it
+# stops answering (killed, hung, or its port taken by another process), through a checker process.
 __af_debug() {
   local - rc=0
   set +x # the user's xtrace shows their commands, not the guard's (`local -` restores it)
@@ -121,6 +128,8 @@ __af_debug() {
   [[ $BASH_COMMAND =~ ^(:|true|false|echo|printf|test|\[|\[\[|pwd|cd|shift|read|local|let|return|break|continue)([[:space:]][][[:alnum:]_.,:=/+@%^-]*)*$ ]] && return 0
   # Loop headers are pieces: incomplete is fine. In a list: the user's set -e must not fire here.
   __af_resident "$BASH_COMMAND" bash,interactive,fragment || rc=$?
+  # No answer to trust (the checker died, hangs, or its port is someone else's): a checker process decides.
+  if (( rc == 4 )); then rc=0; __af_spawn_check "$BASH_COMMAND" bash,interactive,fragment || rc=$?; fi
   (( rc == 1 )) || return 0
   __af_prev=                             # asked again if it comes again
   shopt -q extdebug || shopt -s extdebug # lazily: extdebug set in a startup file switches itself off

@@ -24,16 +24,25 @@ _af_say() {
   print -r -- "agentfirewall: ${(U)verdict} ${rest%%\] *}] $2: ${rest#*\] }" >&2
 }
 
-# The resident checker over ztcp: 0 allow, 1 deny, 3 incomplete, 4 not reachable.
+# The resident checker over ztcp: 0 allow, 1 deny, 3 incomplete, 4 no answer to trust. The framing and the
+# proof are those of the bash client (agentfirewall-client.bash): fields escaped, the answer starts with the proof.
 _af_resident() {
-  local port token fd v nl=$'\n' rs=$'\x1e' us=$'\x1f'
+  local port token proof fd v c d us=$'\x1f'
   [[ -r $_af_root/.agentfirewall/run/checker ]] || return 4
-  { IFS= read -r port && IFS= read -r token } < $_af_root/.agentfirewall/run/checker || return 4
+  { IFS= read -r port && IFS= read -r token && IFS= read -r proof } < $_af_root/.agentfirewall/run/checker || return 4
+  [[ $port == <-> && -n $token && -n $proof ]] || return 4
+  c=${1//\\/\\\\}; c=${c//$'\n'/\\n}; c=${c//$'\x1f'/\\u}
+  d=${PWD//\\/\\\\}; d=${d//$'\n'/\\n}; d=${d//$'\x1f'/\\u}
   ztcp 127.0.0.1 $port 2>/dev/null || return 4
   fd=$REPLY
-  print -r -u $fd -- "$token$us$2$us$PWD$us${1//$nl/$rs}"
+  print -r -u $fd -- "$token$us$2$us$d$us$c" 2>/dev/null
   IFS= read -r -t 5 -u $fd v
   ztcp -c $fd
+  if [[ $v != "$proof "* ]]; then
+    [[ -n $v ]] && print -r -- "agentfirewall: what answers on 127.0.0.1:$port is not the resident checker; asking a checker process" >&2
+    return 4
+  fi
+  v=${v#"$proof "}
   case $v in
     allow) return 0 ;;
     incomplete) return 3 ;;
@@ -48,6 +57,12 @@ _af_check() {
   _af_resident "$1" "$2"
   local rc=$?
   (( rc != 4 )) && return $rc
+  _af_spawn_check "$1" "$2"
+}
+
+# A checker process: 0 allow, 1 deny (also when it is missing or fails), 3 incomplete.
+_af_spawn_check() {
+  local rc
   if [[ ! -x ${AGENTFIREWALL_NODE-} || ! -r ${AGENTFIREWALL_CLI-} ]]; then
     print -r -- "agentfirewall: the checker is missing (${AGENTFIREWALL_CLI-unset}); refusing the command" >&2
     return 1
@@ -91,12 +106,14 @@ unset _af_km
 
 TRAPDEBUG() {
   # The guard's own functions, by exact name (a user's _af_x is checked).
-  local own='_af_(in_project|resident|say|check|accept_line)'
+  local own='_af_(in_project|resident|say|check|spawn_check|accept_line)'
   [[ ${funcstack[2]-} == ${~own} || -n ${WIDGET-} || -z ${ZSH_DEBUG_CMD-} || ${ZSH_DEBUG_CMD%% *} == ${~own} ]] && return 0
   _af_in_project || return 0
   [[ -r $_af_root/.agentfirewall/run/checker ]] || return 0
   local rc=0
   _af_resident "$ZSH_DEBUG_CMD" zsh,interactive,fragment || rc=$? # in a list: the user's ERR_EXIT must not fire here
+  # No answer to trust (the checker died, hangs, or its port is someone else's): a checker process decides.
+  if (( rc == 4 )); then rc=0; _af_spawn_check "$ZSH_DEBUG_CMD" zsh,interactive,fragment || rc=$?; fi
   (( rc == 1 )) || return 0
   setopt ERR_EXIT # set inside the DEBUG trap: skip this command
   kill -INT $$    # and drop the rest of the line, as the Enter guard would have

@@ -11,24 +11,33 @@ if [[ -n ${ZSH_EXECUTION_STRING-} && ! -o interactive ]]; then
   done
   if [[ -n $_af_root ]]; then
     _af_verdict=4
+    # The resident checker's framing and proof, as in agentfirewall.zsh: fields escaped (\ \\, newline \n,
+    # \x1f \u), and an answer that does not start with the proof is not believed.
     if [[ -r $_af_root/.agentfirewall/run/checker ]] && zmodload zsh/net/tcp 2>/dev/null; then
-      { IFS= read -r _af_port && IFS= read -r _af_token } < $_af_root/.agentfirewall/run/checker
-      if ztcp 127.0.0.1 $_af_port 2>/dev/null; then
+      { IFS= read -r _af_port && IFS= read -r _af_token && IFS= read -r _af_proof } < $_af_root/.agentfirewall/run/checker
+      if [[ $_af_port == <-> && -n $_af_token && -n $_af_proof ]] && ztcp 127.0.0.1 $_af_port 2>/dev/null; then
         _af_fd=$REPLY
-        print -r -u $_af_fd -- "$_af_token"$'\x1f'zsh$'\x1f'"$PWD"$'\x1f'"${ZSH_EXECUTION_STRING//$'\n'/$'\x1e'}"
+        _af_c=${ZSH_EXECUTION_STRING//\\/\\\\}; _af_c=${_af_c//$'\n'/\\n}; _af_c=${_af_c//$'\x1f'/\\u}
+        _af_d=${PWD//\\/\\\\}; _af_d=${_af_d//$'\n'/\\n}; _af_d=${_af_d//$'\x1f'/\\u}
+        print -r -u $_af_fd -- "$_af_token"$'\x1f'zsh$'\x1f'"$_af_d"$'\x1f'"$_af_c" 2>/dev/null
         IFS= read -r -t 5 -u $_af_fd _af_v
         ztcp -c $_af_fd
-        case $_af_v in
-          allow) _af_verdict=0 ;;
-          warn*|deny*)
-            # In the words `agentfirewall check` uses: VERDICT [rule] command: reason
-            _af_rest=${_af_v#* }
-            print -r -- "agentfirewall: ${(U)_af_v%% *} ${_af_rest%%\] *}] $ZSH_EXECUTION_STRING: ${_af_rest#*\] }" >&2
-            [[ $_af_v == deny* ]] && exit 126
-            _af_verdict=0
-            ;;
-          error*) print -r -- "agentfirewall: the resident checker refused the request" >&2; exit 126 ;;
-        esac
+        if [[ $_af_v == "$_af_proof "* ]]; then
+          _af_v=${_af_v#"$_af_proof "}
+          case $_af_v in
+            allow) _af_verdict=0 ;;
+            warn*|deny*)
+              # In the words `agentfirewall check` uses: VERDICT [rule] command: reason
+              _af_rest=${_af_v#* }
+              print -r -- "agentfirewall: ${(U)_af_v%% *} ${_af_rest%%\] *}] $ZSH_EXECUTION_STRING: ${_af_rest#*\] }" >&2
+              [[ $_af_v == deny* ]] && exit 126
+              _af_verdict=0
+              ;;
+            error*) print -r -- "agentfirewall: the resident checker refused the request" >&2; exit 126 ;;
+          esac
+        elif [[ -n $_af_v ]]; then
+          print -r -- "agentfirewall: what answers on 127.0.0.1:$_af_port is not the resident checker; asking a checker process" >&2
+        fi
       fi
     fi
     if (( _af_verdict == 4 )); then
@@ -38,7 +47,7 @@ if [[ -n ${ZSH_EXECUTION_STRING-} && ! -o interactive ]]; then
       fi
       env -u NODE_OPTIONS -u NODE_EXTRA_CA_CERTS '@NODE@' '@CLI@' check --quiet --fallback --source zsh -- "$ZSH_EXECUTION_STRING" || exit 126
     fi
-    unset _af_verdict _af_port _af_token _af_fd _af_v _af_rest
+    unset _af_verdict _af_port _af_token _af_proof _af_fd _af_v _af_rest _af_c _af_d
   fi
   unset _af_root
 fi

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll } from 'vitest';
+import { encodeRequest } from '../src/adapters/checker-protocol.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const BIN = join(ROOT, 'bin', 'agentfirewall.js');
@@ -59,25 +60,44 @@ export function write(path: string, text: string): void {
   writeFileSync(path, text);
 }
 
-/** The running resident checker of a project: its port and token, from `.agentfirewall/run/checker`. */
-export function residentChecker(project: string): { port: number; token: string } {
-  const [port, token] = readFileSync(join(project, '.agentfirewall/run/checker'), 'utf8').split('\n');
-  return { port: Number(port), token };
+/** The running resident checker of a project: port, token and proof, from `.agentfirewall/run/checker`. */
+export function residentChecker(project: string): { port: number; token: string; proof: string } {
+  const [port, token, proof] = readFileSync(join(project, '.agentfirewall/run/checker'), 'utf8').split('\n');
+  proofs.set(Number(port), proof);
+  return { port: Number(port), token, proof };
 }
 
-/** One raw request line to the resident checker (`token␟flags␟cwd␟command`), answered with one line. */
-export function askResident(port: number, line: string): Promise<string> {
+const proofs = new Map<number, string>();
+
+/** Send raw bytes to a port and resolve with the first line that comes back ('' when it closes without one). */
+export function rawRequest(port: number, bytes: Buffer | string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1', () => socket.write(`${line}\n`));
-    let reply = '';
-    socket.setEncoding('utf8');
-    socket.on('data', (chunk: string) => {
-      reply += chunk;
-      if (reply.includes('\n')) {
-        socket.end();
-        resolve(reply.trim());
-      }
+    const socket = connect(port, '127.0.0.1', () => socket.write(bytes));
+    let reply = Buffer.alloc(0);
+    const done = () => {
+      socket.destroy();
+      const text = reply.toString('utf8');
+      resolve(text.includes('\n') ? text.slice(0, text.indexOf('\n')) : text);
+    };
+    socket.on('data', (chunk: Buffer) => {
+      reply = Buffer.concat([reply, chunk]);
+      if (reply.includes(10)) done();
     });
-    socket.on('error', reject);
+    socket.on('end', done);
+    socket.on('error', (error) => (reply.length ? done() : reject(error)));
   });
+}
+
+/**
+ * One request to the resident checker, written as `token␟flags␟cwd␟command` (the command may hold any
+ * character, ␟ included): sent escaped as the guards send it, answered with the verdict line. The answer must
+ * start with the checker's proof (known once residentChecker has read the run file), which is removed here.
+ */
+export async function askResident(port: number, line: string): Promise<string> {
+  const [token = '', flags = '', cwd = '', ...rest] = line.split('\x1f');
+  const reply = await rawRequest(port, `${encodeRequest(token, { flags, cwd, command: rest.join('\x1f') })}\n`);
+  const proof = proofs.get(port);
+  if (proof && reply.startsWith(`${proof} `)) return reply.slice(proof.length + 1);
+  if (proof && reply.startsWith('error ')) return reply; // refused before the token was shown: no proof
+  throw new Error(`the answer on port ${port} is not from the resident checker: ${JSON.stringify(reply)}`);
 }

@@ -3,7 +3,8 @@ import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } 
 import { join } from 'node:path';
 import { AGENTS } from '../../adapters/agent-protocols.js';
 import { defaultScope, detectAgents, settingsFile, uninstallAgentHooks } from '../../adapters/agent-settings.js';
-import { startCheckerServer } from '../../adapters/checker-server.js';
+import { CheckerRunning, lockOwner } from '../../adapters/checker-lock.js';
+import { checkerLockFile, startCheckerServer } from '../../adapters/checker-server.js';
 import { detectShell, installShellHook, SHELL_NAMES, shellHookInstalled, uninstallShellHook } from '../../adapters/shell-hooks.js';
 import { ensureProjectStateDir, projectStateDir, recordedProjectAbove, watcherPidFile, watcherStateFile } from '../../adapters/state-dir.js';
 import { startWatcher, type WatcherState } from '../../adapters/watcher.js';
@@ -99,9 +100,13 @@ export async function runWatch(options: { cwd?: string }): Promise<number> {
   try {
     // shell-env marks the processes of this project's agents with the project's path.
     watcher = startWatcher({ projectDir, home, say: log, runId: projectDir });
-    server = await startCheckerServer(projectDir, home, log);
+    // A `serve` already running for the project stays the guards' checker; the watcher does not start a second.
+    server = await startCheckerServer(projectDir, home, log).catch((error: unknown) => {
+      if (error instanceof CheckerRunning) return undefined;
+      throw error;
+    });
     await watcher.ready;
-    log(`watching ${projectDir} (pid ${process.pid}); resident checker on 127.0.0.1:${server.port}`);
+    log(`watching ${projectDir} (pid ${process.pid}); resident checker ${server ? `on 127.0.0.1:${server.port}` : `of pid ${lockOwner(checkerLockFile(projectDir))}`}`);
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);

@@ -1,3 +1,4 @@
+import { CheckerRunning } from '../../adapters/checker-lock.js';
 import { startCheckerServer } from '../../adapters/checker-server.js';
 import { EXIT } from '../exit-codes.js';
 import { projectOrExit } from '../project.js';
@@ -19,7 +20,14 @@ export async function runServe(options: { cwd?: string }): Promise<number> {
     return EXIT.error;
   }
   const home = process.env.HOME || process.getBuiltinModule('node:os').homedir();
-  const server = await startCheckerServer(projectDir, home, (message) => say(`warning: ${message}`));
+  let server;
+  try {
+    server = await startCheckerServer(projectDir, home, (message) => say(`warning: ${message}`));
+  } catch (error) {
+    if (!(error instanceof CheckerRunning)) throw error;
+    say(`a resident checker (pid ${error.pid}) already runs for ${projectDir}; nothing to do`);
+    return EXIT.error;
+  }
   say(`resident checker for ${projectDir} on 127.0.0.1:${server.port} (stop with Ctrl-C)`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
