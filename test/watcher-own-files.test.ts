@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, unlinkSync, writeFileSync, appendFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli } from './helpers.js';
@@ -23,6 +24,25 @@ describe('the watcher never adopts an agent\'s change to the policy', SLOW, () =
     // Still enforcing: a deleted secret comes back (with mode: off adopted, nothing would be restored).
     unlinkSync(join(project, '.env'));
     expect(await until(() => existsSync(join(project, '.env'))), dump(project)).toBe(true);
+    expect(watcherOut(project)).not.toMatch(/configuration reloaded/);
+  });
+
+  it('mode: off written and committed at once while an agent works is still reverted: a commit is not a checkout', async () => {
+    const { project } = protectedProject((p) => {
+      for (const args of [['init', '-q', '-b', 'main'], ['add', '-A'], ['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'init']]) {
+        expect(spawnSync('git', args, { cwd: p.project, env: { ...process.env, HOME: p.home } }).status).toBe(0);
+      }
+    });
+    const config = join(project, '.agentfirewall/config.yaml');
+    const original = readFileSync(config);
+    const agent = fakeAgent(project);
+    expect(await agent.ready).toBe(true);
+    writeFileSync(config, original.toString('utf8').replace(/^mode: .*$/m, 'mode: off'));
+    const commit = spawnSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qam', 'quiet'], { cwd: project, encoding: 'utf8' });
+    expect(commit.status, commit.stderr).toBe(0);
+    expect(await until(() => readFileSync(config).equals(original)), dump(project)).toBe(true);
+    expect(await until(() => auditLines(project).some((l) => l.verdict === 'restore' && l.target === `restore ${config}`)), dump(project)).toBe(true);
+    await agent.exited;
     expect(watcherOut(project)).not.toMatch(/configuration reloaded/);
   });
 

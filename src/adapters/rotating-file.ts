@@ -32,6 +32,14 @@ export function appendLine(file: string, line: string, maxSize: number, maxFiles
       fd = openAppend(file, within);
       size = fstatSync(fd).size;
     }
+    // Another process may have rotated the file since we opened it: write to the file now at `file`, so one
+    // writer's lines stay in order for a reader that follows the rotations (a rare race remains: late, not lost).
+    for (let tries = 0; tries < 3 && rotatedAway(file, fd); tries++) {
+      closeSync(fd);
+      fd = -1;
+      fd = openAppend(file, within);
+      size = fstatSync(fd).size;
+    }
     writeAll(fd, endsTorn(fd, size) ? Buffer.concat([NEWLINE, data]) : data);
   } finally {
     if (fd >= 0) closeSync(fd);
@@ -39,6 +47,15 @@ export function appendLine(file: string, line: string, maxSize: number, maxFiles
 }
 
 const NEWLINE = Buffer.from('\n');
+
+/** Whether the open file is no longer the one at `file` (renamed away by a rotation). */
+function rotatedAway(file: string, fd: number): boolean {
+  try {
+    return statSync(file).ino !== fstatSync(fd).ino;
+  } catch {
+    return true;
+  }
+}
 
 /** Whether the file's last byte is not a newline: an earlier short write left part of a line. */
 function endsTorn(fd: number, size: number): boolean {

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import { createEngine } from '../config/glob.js';
@@ -63,6 +63,27 @@ const AGENT_RECENT_MS = 10_000;
 const OWNER_AT_WORK_MS = 2000;
 /** How long after a checkout-like git was last seen its working-tree changes may still arrive (events lag the write). */
 const WORK_TREE_WRITER_MS = 1000;
+/** How long after git moved HEAD a file that now equals HEAD's copy counts as its checkout (a loaded machine delivers late). */
+const HEAD_SETTLE_MS = 15_000;
+
+/** The reflog message of git's last HEAD move (`checkout: moving from a to b`, `commit: ...`), '' when unknown. */
+function lastHeadMove(projectDir: string): string {
+  let fd: number | undefined;
+  try {
+    // Only the end of the file: a long-lived repository's reflog is large.
+    fd = openSync(join(projectDir, '.git', 'logs', 'HEAD'), 'r');
+    const size = fstatSync(fd).size;
+    const tail = Buffer.alloc(Math.min(size, 4096));
+    readSync(fd, tail, 0, tail.length, size - tail.length);
+    const log = tail.toString('utf8').trimEnd();
+    const line = log.slice(log.lastIndexOf('\n') + 1);
+    return line.slice(line.indexOf('\t') + 1);
+  } catch {
+    return '';
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
 
 const EVENT_OPERATION: Record<string, FileOperation> = { unlink: 'delete', unlinkDir: 'delete', change: 'write', add: 'create', addDir: 'create' };
 const EVENT_CHANGE: Record<string, Change> = { unlink: 'delete', unlinkDir: 'delete', change: 'write', add: 'create', addDir: 'create' };
@@ -262,6 +283,24 @@ export function startWatcher(options: WatcherOptions): Watcher {
       });
     });
 
+  /** Does the file hold exactly HEAD's version of it? (`git diff --quiet HEAD`: exit 0 for a tracked, unchanged file.) */
+  const sameAsHead = (path: string): Promise<boolean> =>
+    new Promise((resolveIt) => {
+      // A commit moves HEAD without writing the tree: a file an agent changed and committed is not a checkout's.
+      if (lastHeadMove(projectDir).startsWith('commit')) return resolveIt(false);
+      execFile('git', ['-C', projectDir, 'diff', '--quiet', 'HEAD', '--', path], (error) => resolveIt(error === null));
+    });
+
+  /**
+   * Was this change git writing the working tree? While (or just after) a checkout-like git runs, or, on a machine
+   * too loaded for that window, when git moved HEAD shortly before and the file now is HEAD's own version of it.
+   */
+  const gitWroteWorkTree = async (path: string, workTree: Promise<ProcessInfo[]>): Promise<boolean> => {
+    const byProcess = workTreeBeingWritten(await workTree);
+    if (!byProcess && !(Date.now() - workTreeWriterSeen < HEAD_SETTLE_MS && (await sameAsHead(path)))) return false;
+    return gitMayWrite(path);
+  };
+
   const { putBack, ownPutBack } = putBackTracker();
 
   // An agent stopped a moment ago for one change may have made the next one too, whose event comes after the stop.
@@ -283,7 +322,7 @@ export function startWatcher(options: WatcherOptions): Watcher {
       return;
     }
     const policySource = ownFileOf(paths.dir, path) === 'policy';
-    if (workTree && workTreeBeingWritten(await workTree) && (await gitMayWrite(path))) {
+    if (workTree && (await gitWroteWorkTree(path, workTree))) {
       if (policySource) scheduleReload(); // a checkout brought another config: it is the branch's, as before
       return;
     }
@@ -391,7 +430,8 @@ export function startWatcher(options: WatcherOptions): Watcher {
         ownerActivity.set(tree, Date.now());
         // git checkout and friends take the index lock before they write the tree and move HEAD after it.
         if (inner === 'index.lock') void processesNow().then(workTreeBeingWritten);
-        if (tree.workTreeMarks.includes(inner)) workTreeWriterSeen = Date.now();
+        // A commit moves HEAD too, but writes nothing in the tree: it is not a checkout's mark.
+        if (tree.workTreeMarks.includes(inner) && !lastHeadMove(projectDir).startsWith('commit')) workTreeWriterSeen = Date.now();
         return;
       }
       // A run of such changes (git pruning its fan-out directories) keeps the owner at work.
