@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readdirSync, readSync, type Stats } from 'node:fs';
+import { closeSync, fstatSync, openSync, readdirSync, readSync, statSync, type Stats } from 'node:fs';
 import { basename, dirname } from 'node:path';
 
 /** One line of the audit log as it is stored, and the object it holds (null when it is not JSON). */
@@ -46,16 +46,10 @@ export class AuditTail {
   read(): AuditEntry[] {
     const out: AuditEntry[] = [];
     const seen = new Set<string>();
-    for (const path of auditFiles(this.file)) {
-      let fd: number;
+    for (const { fd, stat } of openAll(this.file)) {
       try {
-        fd = openSync(path, 'r');
-      } catch {
-        continue; // rotated away between listing and opening: read under its new name next time
-      }
-      try {
-        const stat = fstatSync(fd);
         const id = identity(stat);
+        if (seen.has(id)) continue;
         seen.add(id);
         let offset = this.offsets.get(id) ?? 0;
         if (offset > stat.size) offset = 0; // truncated: read it again from the start
@@ -78,6 +72,41 @@ export class AuditTail {
       } else this.missed.set(id, (this.missed.get(id) ?? 0) + 1);
     }
     return out;
+  }
+}
+
+/** Attempts at a listing that no rotation changed while its files were opened. */
+const CONSISTENT_TRIES = 5;
+
+/**
+ * The log's files, opened oldest first, as one consistent set: a rotation between listing and opening shifts
+ * every name by one, so the file under a name already passed would be read only at the next call, after newer
+ * lines. The set is taken again until each name still holds the file opened under it.
+ */
+function openAll(file: string): { fd: number; stat: Stats }[] {
+  for (let attempt = 1; ; attempt++) {
+    const names = auditFiles(file);
+    const opened: { fd: number; stat: Stats }[] = [];
+    let consistent = true;
+    for (const path of names) {
+      try {
+        const fd = openSync(path, 'r');
+        opened.push({ fd, stat: fstatSync(fd) });
+      } catch {
+        consistent = false; // rotated away between listing and opening
+      }
+    }
+    if (consistent) consistent = names.every((path, i) => sameFile(path, opened[i].stat));
+    if (consistent || attempt === CONSISTENT_TRIES) return opened;
+    for (const { fd } of opened) closeSync(fd);
+  }
+}
+
+function sameFile(path: string, stat: Stats): boolean {
+  try {
+    return identity(statSync(path)) === identity(stat);
+  } catch {
+    return false;
   }
 }
 
