@@ -88,6 +88,23 @@ describe('the watcher keeps .agentfirewall/hooks/ and logs its restores as resto
     expect(await until(() => existsSync(guard) && existsSync(zsh) && readFileSync(guard).equals(original) && readFileSync(zsh).equals(originalZsh)), dump(project)).toBe(true);
   });
 
+  it('shell-env run under a running watcher, from a shell already marked, is the firewall\'s own write: nothing is stopped', async () => {
+    const { project, home } = protectedProject();
+    // The person's shell after a first `eval "$(agentfirewall shell-env)"`: marked, with an agent-like bystander.
+    const agent = fakeAgent(project);
+    expect(await agent.ready).toBe(true);
+    const r = cli(['shell-env'], { cwd: project, home, env: { AGENTFIREWALL_RUN_ID: project } });
+    expect(r.status, r.stderr).toBe(0);
+    const guard = join(project, '.agentfirewall/hooks/bash_env.bash');
+    // A later change an agent makes is judged after the guard's events: once its restore is there, they were handled.
+    writeFileSync(join(project, '.env'), 'OVERWRITTEN\n');
+    expect(await until(() => auditLines(project).some((l) => l.target === `restore ${join(project, '.env')}`)), dump(project)).toBe(true);
+    expect(auditLines(project).filter((l) => String(l.target).includes('.agentfirewall/hooks')), dump(project)).toEqual([]);
+    expect(auditLines(project).filter((l) => l.type === 'process' && /after: (create|write) .*hooks/.test(l.detail))).toEqual([]);
+    expect(readFileSync(guard, 'utf8')).toMatch(/end of the BASH_ENV guard/);
+    await agent.exited;
+  });
+
   it('a restore is an audit line of its own (verdict restore), and putting the file back is not judged as a write', async () => {
     const { project } = protectedProject();
     const env = join(project, '.env');

@@ -1,5 +1,5 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { firewallPaths, packageRoot } from '../config/locate.js';
 import { hasBlock, installBlock, uninstallBlock } from './rc-block.js';
 import { ensureProjectStateDir, projectStateDir } from './state-dir.js';
@@ -84,6 +84,22 @@ const END_MARKS = { bash: '# agentfirewall: end of the BASH_ENV guard', zsh: '# 
 export function projectGuardFiles(projectDir: string): { hooksDir: string; bash: string; zsh: string } {
   const hooksDir = join(firewallPaths(projectDir).dir, 'hooks');
   return { hooksDir, bash: join(hooksDir, 'bash_env.bash'), zsh: join(hooksDir, 'zdotdir', '.zshenv') };
+}
+
+/**
+ * Is `path` one of the guard files `shell-env` writes, holding exactly what it writes (or one of their
+ * directories)? The watcher takes such a change as the firewall's own: a person running `eval "$(agentfirewall
+ * shell-env)"` under a running watcher must not be stopped for it, and an agent writing our own guard changes nothing.
+ */
+export function isGeneratedGuard(projectDir: string, path: string): boolean {
+  const files = projectGuardFiles(projectDir);
+  try {
+    if (path === files.hooksDir || path === dirname(files.zsh)) return statSync(path).isDirectory();
+    const template = path === files.bash ? 'bash_env.bash' : path === files.zsh ? 'zshenv.zsh' : undefined;
+    return template !== undefined && readFileSync(path, 'utf8') === fill(readFileSync(join(checkerPaths().hooks, template), 'utf8'));
+  } catch {
+    return false;
+  }
 }
 
 /** What BASH_ENV and ZDOTDIR point at under shell-env: loaders in the package, which no project command can remove. */

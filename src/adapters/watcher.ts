@@ -17,6 +17,7 @@ import { attribute, listProcesses, stopTree, type ProcessInfo } from './processe
 import { ensureProjectStateDir, watcherStateFile } from './state-dir.js';
 import { openVault } from './vault.js';
 import { envTemplateCopied } from './path-facts.js';
+import { isGeneratedGuard } from './shell-hooks.js';
 import { isOwnTemporary, ownFileOf, ownFiles, putBackTracker, revertPolicyChange } from './watcher-own-files.js';
 
 /** What the watcher reports about itself (also written to its state file for `status`). */
@@ -315,6 +316,11 @@ export function startWatcher(options: WatcherOptions): Watcher {
     if ((operation === 'write' || operation === 'create') && asKept(path)) {
       // The last good config is back (a checkout to a branch that has it): the policy it was built from again.
       if (state.configIssues.length && ownFileOf(paths.dir, path) === 'policy') scheduleReload();
+      return;
+    }
+    if ((operation === 'write' || operation === 'create') && isGeneratedGuard(projectDir, path)) {
+      // `shell-env` (re)writing the guards: the firewall's own files, kept as the copy to restore from.
+      if (ownFileOf(paths.dir, path) === 'guard') vault.keep(path, loaded.watcher.restore_max_bytes);
       return;
     }
     if (owned && ownersDoing(owned.tree, await owned.processes)) {
