@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, residentChecker, tempProject } from './helpers.js';
 import { baseEnv, guardEnv, run, startServe, waitFor } from './checker-helpers.js';
+import { hasTmux, PROMPT, terminal } from './guarded-shells.js';
 
 // The guards' clients of the resident checker, in real bash and zsh, against a real `serve`: what they send
 // is what gets checked, they believe no one but our server, and with no answer to trust they ask a checker
@@ -126,37 +127,6 @@ describe('interactive bash when the resident checker dies mid-session', SLOW, ()
     expect(intact(dir)).toBe(true);
   });
 });
-
-const hasTmux = spawnSync('tmux', ['-V']).status === 0;
-const PROMPT = 'AFC$';
-
-/** An interactive shell in a tmux terminal; `type` sends a line and Enter and waits for the next bare prompt. */
-async function terminal(cwd: string, env: Record<string, string>, argv: string[]) {
-  const socket = `afc-${process.pid}-${Math.random().toString(36).slice(2)}`;
-  const tmux = (...args: string[]) => spawnSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
-  const envArgs = Object.entries(env).map(([k, v]) => `${k}=${v}`);
-  expect(tmux('new-session', '-d', '-s', 't', '-x', '200', '-y', '50', '-c', cwd, 'env', ...envArgs, ...argv).status).toBe(0);
-  const screen = () => tmux('capture-pane', '-p', '-J', '-S', '-', '-t', 't').stdout;
-  const lines = () => screen().split('\n').map((l) => l.trimEnd());
-  const prompts = () => lines().filter((l) => l.startsWith(PROMPT)).length;
-  const atPrompt = () => lines().filter((l) => l !== '').at(-1) === PROMPT;
-  try {
-    await waitFor(atPrompt, `the first prompt of ${argv.join(' ')}`);
-  } catch (error) {
-    tmux('kill-server');
-    throw error;
-  }
-  return {
-    screen,
-    async type(line: string): Promise<void> {
-      const before = prompts();
-      tmux('send-keys', '-t', 't', '-l', line);
-      tmux('send-keys', '-t', 't', 'Enter');
-      await waitFor(() => prompts() > before && atPrompt(), `a prompt after ${JSON.stringify(line)}:\n${screen()}`);
-    },
-    close: () => tmux('kill-server'),
-  };
-}
 
 describe('interactive zsh when the resident checker dies mid-session', SLOW, () => {
   it.skipIf(!hasTmux)('the backstop asks a checker process: a deletion in a sourced file is still refused', async () => {

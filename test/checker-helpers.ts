@@ -1,19 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { BIN, cli } from './helpers.js';
+import { waitFor } from './guarded-shells.js';
 
-/** Poll until `probe` returns something truthy; fail with `what` after `ms` (generous: the machine may be busy). */
-export async function waitFor<T>(probe: () => T | undefined | null | false, what: string, ms = 60_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
+export { waitFor };
+
 
 // SHLVL=1: a top-level `bash -c` with a socket for stdin takes itself for an sshd session and skips BASH_ENV.
 export const baseEnv = (home: string, extra: Record<string, string> = {}): Record<string, string> => ({

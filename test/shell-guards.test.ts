@@ -1,11 +1,11 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { appendFileSync, chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { installBlock, uninstallBlock } from '../src/adapters/rc-block.js';
 import { blockBody } from '../src/adapters/shell-hooks.js';
 import { askResident, BIN, cli, residentChecker, tempDir, tempProject } from './helpers.js';
+import { waitFor } from './guarded-shells.js';
 
 // Real bash and zsh: interactive shells driven with piped input (bash; readline stays active) or in a tmux
 // terminal, and the `bash -c` / `zsh -c` shells agents start, under shell-env. Every wait is for a condition
@@ -14,16 +14,6 @@ import { askResident, BIN, cli, residentChecker, tempDir, tempProject } from './
 /** Every test here starts real shells and node processes; none may fail for being slow. */
 const SLOW = { timeout: 300_000 };
 
-/** Poll until `probe` returns something truthy; fail with `what` after `ms`. */
-async function waitFor<T>(probe: () => T | undefined | null | false, what: string, ms = 60_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
 
 /** A project with a secret, and a HOME whose startup files carry the guards. */
 function guardedHome() {

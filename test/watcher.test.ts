@@ -4,7 +4,8 @@ import { existsSync, mkdirSync, readFileSync, rmSync, unlinkSync, writeFileSync 
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BIN, cli, ROOT, tempDir, tempProject } from './helpers.js';
+import { cli, ROOT, tempDir, tempProject } from './helpers.js';
+import { fakeAgent, until } from './watcher-helpers.js';
 
 // End to end: a real daemon (`protect`), real files, real child processes posing as agents.
 const children: ChildProcess[] = [];
@@ -13,21 +14,6 @@ afterEach(() => {
   for (const c of children.splice(0)) c.kill('SIGKILL');
   for (const { project, home } of projects.splice(0)) cli(['unprotect'], { cwd: project, home });
 });
-
-function fakeAgent(cwd: string, title = 'claude'): { child: ChildProcess; exited: Promise<number | null>; ready: Promise<boolean> } {
-  const child = spawn(process.execPath, [join(ROOT, 'test/fixtures/fake-agent.mjs'), title], { cwd, stdio: 'ignore' });
-  children.push(child);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code, signal) => resolve(code ?? (signal ? -1 : null))));
-  // The agent is recognisable once its process title is set.
-  const ready = until(() => {
-    try {
-      return readFileSync(`/proc/${child.pid}/cmdline`, 'utf8').startsWith(title);
-    } catch {
-      return false;
-    }
-  }, 15_000);
-  return { child, exited, ready };
-}
 
 /** Resolves to 'stopped' when the process exits, or 'still running' after a generous limit. */
 const stoppedWithin = (exited: Promise<unknown>, ms = 15_000) =>
@@ -55,10 +41,6 @@ const log = (project: string) =>
 const stateDir = (home: string, project: string) =>
   join(home, '.local/state/agentfirewall', createHash('sha256').update(project).digest('hex').slice(0, 24));
 
-async function until(check: () => boolean, ms = 20_000): Promise<boolean> {
-  for (const end = Date.now() + ms; Date.now() < end; await sleep(25)) if (check()) return true;
-  return check();
-}
 
 describe('watcher', () => {
   it('deleting .env stops the agent working in the project, spares the one elsewhere, and restores .env', async () => {
