@@ -367,6 +367,12 @@ export const DETECTORS: readonly Detector[] = [
     find: (facts) => facts.effects.filter((e) => e.kind === 'git' && e.op === 'reset-hard').map(() => finding(facts, 'git reset --hard discards uncommitted work')),
   },
   {
+    name: 'discard-work',
+    kinds: ['git'],
+    description: 'git commands that lose uncommitted or stashed work: checkout -f, checkout/restore of a whole tree, switch --discard-changes, stash drop|clear, worktree remove --force',
+    find: (facts) => facts.effects.flatMap((e) => (e.kind === 'git' && e.op === 'discard-work' ? [finding(facts, e.why ?? 'loses uncommitted work')] : [])),
+  },
+  {
     name: 'clean-force',
     kinds: ['git'],
     description: 'git clean -f, which deletes untracked files',

@@ -1,3 +1,4 @@
+import { workLoss } from './git-work-loss.js';
 import type { Field } from '../shell/expand.js';
 import type { ExecutedCommand } from '../shell/interpret.js';
 import { joinPath } from '../shell/paths.js';
@@ -34,7 +35,7 @@ export type Effect =
   | { kind: 'chmod'; target: Target; mode: string; recursive: boolean; how: string }
   /** `ownJobs`: every process it signals is a job of the shell running the line (`%1`, `$!` after `&`, `$(jobs -p)`). */
   | { kind: 'signal'; signal: string; how: string; ownJobs?: boolean }
-  | { kind: 'git'; op: 'push-force' | 'reset-hard' | 'clean-force'; how: string }
+  | { kind: 'git'; op: 'push-force' | 'reset-hard' | 'clean-force' | 'discard-work'; how: string; why?: string }
   | { kind: 'disk'; device: string; how: string }
   | { kind: 'tamper'; how: string };
 
@@ -405,6 +406,12 @@ function gitEffects(command: ExecutedCommand, args: Field[], effects: Effect[], 
       shorts += r[k];
     }
   }
+  const holdsWorkingDir = (p: string) => {
+    const dir = joinPath(cwd, p);
+    return dir === '/' || cwd === dir || cwd.startsWith(`${dir}/`);
+  };
+  const why = sub ? workLoss({ sub, shorts, longs, operands, holdsWorkingDir }) : undefined;
+  if (why) effects.push({ kind: 'git', op: 'discard-work', how, why });
   switch (sub) {
     case 'push': {
       if (shorts.includes('n') || longs.includes('dry-run')) return;
