@@ -149,8 +149,9 @@ function coversContents(t: Target, dir: string, probes: string[]): boolean {
   return probes.filter((p) => names(t, `${base}/${p}`)).length >= 2;
 }
 
+/** Another user's home, or the directory holding all homes (`/home`, `/Users`). */
 function isOtherHome(path: string): boolean {
-  return /^\/home\/[^/]+$/.test(path) || path === '/root' || /^\/Users\/[^/]+$/.test(path);
+  return /^\/(home|Users)(\/[^/]+)?$/.test(path) || path === '/root';
 }
 
 /** Deletions that remove a directory tree (recursive delete, or moving it away). */
@@ -293,7 +294,7 @@ export const DETECTORS: readonly Detector[] = [
         const home = ctx.home;
         const hit =
           namesDirOrParent(t, home) || (!t.glob && isOtherHome(t.path)) ||
-          (t.glob && (names(t, '/home/someone') || names(t, '/root') || coversContents(t, home, HOME_PROBES)));
+          (t.glob && (names(t, '/home/someone') || names(t, '/Users/someone') || names(t, '/root') || coversContents(t, home, HOME_PROBES)));
         return hit ? [finding(facts, `recursive delete of the home directory (${t.path})`)] : [];
       }),
   },
