@@ -11,9 +11,12 @@ const GIT_VALUE_GLOBAL = new Set(['-C', '-c', '--git-dir', '--work-tree', '--nam
 export function gitEffects(command: ExecutedCommand, args: Field[], effects: Effect[], how: string): void {
   let i = 0;
   let cwd = command.cwd;
+  let workTree: string | undefined;
   for (; i < args.length; i++) {
     const a = args[i].text;
     if (a === '-C') cwd = joinPath(cwd, args[i + 1]?.text ?? '.');
+    if (a === '--work-tree') workTree = args[i + 1]?.text;
+    else if (a.startsWith('--work-tree=')) workTree = a.slice(12);
     if (GIT_VALUE_GLOBAL.has(a)) {
       i++;
       continue;
@@ -56,6 +59,8 @@ export function gitEffects(command: ExecutedCommand, args: Field[], effects: Eff
   };
   const why = sub ? workLoss({ sub, shorts, longs, operands, holdsWorkingDir }) : undefined;
   if (why) effects.push({ kind: 'git', op: 'discard-work', how, why });
+  const indexOnly = sub === 'restore' && (shorts.includes('S') || longs.includes('staged')) && !(shorts.includes('W') || longs.includes('worktree'));
+  if ((sub === 'checkout' || sub === 'restore') && !indexOnly) checkoutWrites(sub, rest, operands, workTree ? joinPath(cwd, workTree) : cwd, effects, how);
   switch (sub) {
     case 'push': {
       if (shorts.includes('n') || longs.includes('dry-run')) return;
@@ -82,5 +87,21 @@ export function gitEffects(command: ExecutedCommand, args: Field[], effects: Eff
       }
       return;
     }
+  }
+}
+
+/**
+ * `git checkout [TREE] -- FILE` and `git restore [-s TREE] FILE` overwrite FILE with another version: a write of it.
+ * Without `--`, checkout's first operand is the branch or commit (unless it is a hidden path such as `.env`).
+ */
+function checkoutWrites(sub: string, rest: string[], operands: string[], dir: string, effects: Effect[], how: string): void {
+  const dashes = rest.indexOf('--');
+  const paths = sub === 'restore' || dashes >= 0 && rest.slice(0, dashes).every((r) => r.startsWith('-'))
+    ? operands
+    : dashes >= 0 ? rest.slice(dashes + 1) : operands.filter((o, k) => k > 0 || o.startsWith('.') && o.length > 1 && !/^\.\.?\/?$/.test(o));
+  for (const p of paths) {
+    // A whole tree is git/discard-work's case; here only named files and directories inside it.
+    if (p === '' || /^(\.|\.\/|:\/|\*)$/.test(p)) continue;
+    effects.push({ kind: 'write', target: { path: joinPath(dir, p), glob: /[*?[]/.test(p), dot: false }, how: `git ${sub}` });
   }
 }

@@ -5,6 +5,8 @@ import { Budget, TooComplex } from './limits.js';
 import { parse, parseArithmeticText } from './parse.js';
 import { homeOf, joinPath } from './paths.js';
 import { planCommandRunner, planFind, planPackageRunner, planParallel, planSsh, planSu, planXargs, xargsItems, type XargsPlan } from './runners.js';
+import { planGit, recordGitConfig, type GitLineConfig } from './git-config.js';
+import { recordScripts, scriptsRun, type LineScripts } from './npm-scripts.js';
 import { staticOutput } from './static-output.js';
 import { commandName, shellInvocation, SHELLS, unwrapOnce } from './wrappers.js';
 
@@ -177,6 +179,9 @@ class Walker {
   private pendingAssignments: Field[] = [];
   /** Scripts written earlier on the line with known text (`echo 'rm -rf ~' > x.sh`), by absolute path. */
   private written = new Map<string, string>();
+  /** git configuration and package.json scripts written earlier on the line. */
+  private gitConfig: GitLineConfig = new Map();
+  private scripts: LineScripts = new Map();
 
   constructor(private readonly projectDir?: string) {}
 
@@ -565,6 +570,7 @@ class Walker {
       case 'pnpm':
       case 'yarn':
       case 'npm': {
+        if (name !== 'script' && name !== 'flock' && name !== 'watch') this.packageScripts(name, texts, runState, inner);
         const plan = name === 'script' || name === 'flock' || name === 'watch' ? planCommandRunner(name, texts) : planPackageRunner(name, texts);
         if (plan?.shellText !== undefined) this.nested(plan.shellText, name, runState, inner, null, false, 'sh');
         else if (plan?.argv) this.derived(plan.argv.map(lit), runState, inner, name);
@@ -601,7 +607,7 @@ class Walker {
         return;
       }
       case 'git':
-        this.gitAlias(texts, runState, inner);
+        this.git(texts, runState, inner, cwd);
         return;
       case 'ls': {
         // `ls | xargs rm` deletes what ls lists: the entries of the directories it is given.
@@ -623,24 +629,22 @@ class Walker {
     if (expr) expandArithmetic(expr, state, sub);
   }
 
-  /** `git -c alias.x='!cmd' x`: an inline alias runs its text. */
-  private gitAlias(args: string[], state: ShellState, step: Step): void {
-    const aliases = new Map<string, string>();
-    let i = 0;
-    for (; i < args.length; i++) {
-      const a = args[i];
-      if (a === '-c') {
-        const m = /^alias\.([^=]+)=(.*)$/s.exec(args[i + 1] ?? '');
-        if (m) aliases.set(m[1], m[2]);
-        i++;
-      } else if (a === '-C' || a === '--git-dir' || a === '--work-tree' || a === '--namespace') i++;
-      else if (!a.startsWith('-')) break;
+  /** git, with the configuration set on the line: what it runs (aliases, editors, hooks …) is followed. */
+  private git(args: string[], state: ShellState, step: Step, cwd: string): void {
+    const plan = planGit(args, state.vars, this.gitConfig, cwd, joinPath);
+    recordGitConfig(args, this.gitConfig);
+    for (const line of plan.shellLines) this.nested(line.text, line.label, state, step, null, false, 'sh');
+    for (const argv of plan.argvs) this.derived(argv.argv.map(lit), state, step, argv.label);
+    for (const hook of plan.hooks) {
+      const text = this.written.get(hook);
+      if (text !== undefined) this.nested(text, `git hook ${hook}`, state, step, null, false, 'sh');
     }
-    const alias = aliases.get(args[i] ?? '');
-    if (alias === undefined) return;
-    const rest = args.slice(i + 1).map(quoteForShell).join(' ');
-    if (alias.startsWith('!')) this.nested(`${alias.slice(1)} ${rest}`, 'git alias', state, step, null, false, 'sh');
-    else this.nested(`git ${alias} ${rest}`, 'git alias', state, step, null);
+  }
+
+  /** `npm pkg set scripts.x=…` then `npm run x`: the script's text runs. */
+  private packageScripts(program: string, args: string[], state: ShellState, step: Step): void {
+    recordScripts(program, args, this.scripts);
+    for (const text of scriptsRun(program, args, this.scripts)) this.nested(text, `${program} script`, state, step, null, false, 'sh');
   }
 
   /** xargs, or parallel without `:::`: the command once per item read from stdin (or once with an unknown item). */
