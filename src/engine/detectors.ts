@@ -1,4 +1,5 @@
 import type { ExecutedCommand } from '../shell/interpret.js';
+import type { Field } from '../shell/expand.js';
 import { basename, isWithin, joinPath } from '../shell/paths.js';
 import { commandName } from '../shell/wrappers.js';
 import { effectsOf, type Effect, type Target } from './effects.js';
@@ -231,6 +232,22 @@ function codeRunner(c: ExecutedCommand): 'stdin' | 'argument' | null {
   return null;
 }
 
+/**
+ * The arguments a code runner takes as code: `eval`'s words, what `source` reads, an interpreter's `-c`/`-e` text or
+ * its script path. The other arguments are data for that code (`python3 tool.py "$(curl …)"`).
+ */
+function codeArguments(c: ExecutedCommand): Field[] {
+  const args = c.argv.slice(1);
+  if (c.shell) return [];
+  const name = commandName(c.argv[0].text);
+  if (name === 'eval') return args;
+  if (name === 'source' || name === '.') return args.slice(0, 1);
+  const inline = args.findIndex((a) => /^-(c|e|E|r|p|-eval|-print)$/.test(a.text) || /^-[a-zA-Z]*[ceE]/.test(a.text));
+  if (inline >= 0) return args.slice(inline, inline + 2);
+  const script = args.findIndex((a) => a.dynamic || !a.text.startsWith('-'));
+  return script >= 0 ? [args[script]] : [];
+}
+
 /** Is the target `.env` or `.env.*` (a glob aimed at them too)? With `source`, also the templates that seed one (`env.example`, `example.env`). */
 function isEnvFile(t: Target, source = false): boolean {
   const base = basename(t.path);
@@ -419,7 +436,7 @@ export const DETECTORS: readonly Detector[] = [
       const runsCode = how !== null || INTERPRETERS.test(name);
       const viaStdin =
         how === 'stdin' && (downloaded(c.stdinFrom) || fromNetwork(c.stdinText) || c.redirects.some((r) => r.op === '<' && fromNetwork(r.target)));
-      const viaArgument = runsCode && (c.argv.slice(1).some(fromNetwork) || fromNetwork(c.shell?.command) || fromNetwork(c.shell?.script));
+      const viaArgument = runsCode && (codeArguments(c).some(fromNetwork) || fromNetwork(c.shell?.command) || fromNetwork(c.shell?.script));
       // Downloaded to a file, then run from it on the same line: `curl -o i.sh … && sh i.sh`, `./i.sh`.
       const path = (f: { text: string }) => joinPath(c.cwd, f.text);
       const viaFile =

@@ -270,8 +270,9 @@ export function effectsOf(command: ExecutedCommand): Effect[] {
     }
     case 'ssh-keygen': {
       const texts = args.map((a) => a.text);
-      // -l, -y, -F, -B, -D, -H, -L, -Q only read (fingerprints, public keys, searches).
-      if (texts.some((t) => /^-[a-zA-Z]+$/.test(t) && /[ylFBDHLQ]/.test(t.slice(1)))) break;
+      // -l, -y, -F, -B, -D, -H, -L, -Q, -e, -i only read (fingerprints, public keys, searches, conversions printed);
+      // -Y signs or verifies other files with a key it only reads.
+      if (texts.some((t) => /^-[a-zA-Z]+$/.test(t) && /[ylFBDHLQeiY]/.test(t.slice(1)))) break;
       const f = texts.findIndex((t) => t === '-f');
       if (f >= 0 && args[f + 1]) push(args[f + 1], (t) => ({ kind: 'write', target: t, how }));
       else if (texts.includes('-R')) effects.push({ kind: 'write', target: { path: `${command.home}/.ssh/known_hosts`, glob: false, dot: false }, how });
@@ -420,7 +421,8 @@ function tamperEffects(command: ExecutedCommand, effects: Effect[]): void {
         const [n, ...v] = t.split('=');
         if (t.includes('=') && TAMPER_VARIABLES.test(n)) tamper(`assigns ${n}`);
         if (n === 'NODE_OPTIONS' && CODE_LOADING_NODE_OPTIONS.test(v.join('='))) tamper('NODE_OPTIONS loads code into every node process');
-        if (/^-[a-z]*n$/.test(t)) tamper('changes exported variables');
+        // Only `export -n` un-exports; `declare -n`/`local -n`/`typeset -n` make a nameref.
+        if (name === 'export' && /^-[a-z]*n$/.test(t)) tamper('changes exported variables');
       }
       return;
     case 'function':

@@ -406,6 +406,7 @@ class Walker {
     const name = argv[0].text;
     if (!SHELL_STATE_BUILTINS.has(name)) return;
     const args = argv.slice(1).filter((f) => !(f.text.startsWith('-') && f.text.length > 1 && name !== 'set'));
+    const nameref = name !== 'export' && argv.some((f, i) => i > 0 && /^-[a-zA-Z]*n/.test(f.text));
     const chdir = (target: Field | undefined) => {
       const old = state.cwd;
       if (!target) state.cwd = state.vars.get('HOME') ?? state.home;
@@ -436,7 +437,10 @@ class Walker {
       case 'readonly':
         for (const a of args) {
           const eq = a.text.indexOf('=');
-          if (eq > 0) setVar(state, a.text.slice(0, eq), { text: a.text.slice(eq + 1), dynamic: a.dynamic, glob: false });
+          if (eq <= 0) continue;
+          // A nameref (`declare -n r=HOME`) reads as its target: its value is the target's (as known now).
+          if (nameref && !a.dynamic) setVar(state, a.text.slice(0, eq), namedValue(state, a.text.slice(eq + 1)));
+          else setVar(state, a.text.slice(0, eq), { text: a.text.slice(eq + 1), dynamic: a.dynamic, glob: false });
         }
         break;
       case 'unset':
@@ -810,6 +814,13 @@ const ARITHMETIC_TESTS = new Set(['-eq', '-ne', '-lt', '-le', '-gt', '-ge']);
 function isDeclaration(word: Word | undefined): boolean {
   const p = word?.parts.length === 1 ? word.parts[0] : undefined;
   return p?.type === 'lit' && DECLARATIONS.has(p.text);
+}
+
+/** The value of the variable a nameref points at: unknown unless it is set (or known to be unset) now. */
+function namedValue(state: ShellState, target: string): Field {
+  const value = state.vars.get(target);
+  if (value !== undefined) return { text: value, dynamic: false, glob: false };
+  return { text: '', dynamic: !state.unset.has(target), glob: false };
 }
 
 function setVar(state: ShellState, name: string, value: Field): void {

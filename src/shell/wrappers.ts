@@ -149,6 +149,8 @@ export interface ShellInvocation {
   readsStdin: boolean;
   /** A script file it runs. */
   script?: string;
+  /** `-n` / `-o noexec`: the shell only reads the commands for syntax, it runs none of them. */
+  noexec?: boolean;
 }
 
 /** Read a shell's arguments (`bash -xec 'cmd' name arg`), or null when `argv` is not a shell. */
@@ -191,6 +193,9 @@ export function shellInvocation(argv: Field[]): ShellInvocation | null {
     break;
   }
   const rest = argv.slice(i);
+  // The last of -n/+n/-o noexec/+o noexec decides; with it set nothing given to the shell runs.
+  const noexecOption = options.filter((o) => /^[-+](n|o noexec)$/.test(o)).pop();
+  if (noexecOption?.startsWith('-')) return { shell, positional: [shell], options, readsStdin: false, noexec: true };
   if (hasC) {
     const [command, ...args] = rest;
     return { shell, command, positional: args.length ? args.map((a) => a.text) : [shell], options, readsStdin: false };
