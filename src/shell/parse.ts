@@ -12,6 +12,10 @@ export interface ParseOptions {
   dialect?: Dialect;
 }
 
+/** Builtins whose `NAME=(…)` arguments are array assignments. */
+const DECLARATION_WORDS = new Set(['declare', 'typeset', 'local', 'export', 'readonly']);
+/** Reserved words that open a compound command. */
+const COMPOUND_WORDS = new Set(['if', 'while', 'until', 'for', 'select', 'case', 'function', 'coproc']);
 const RESERVED_CLOSERS = new Set(['then', 'elif', 'else', 'fi', 'do', 'done', 'esac', '}', 'in']);
 // Sticky patterns matched at the cursor (hoisted: a regex literal makes a new object on every evaluation).
 const TOKEN_RE = /[^\s;&|()<>]+/y;
@@ -253,6 +257,8 @@ class Parser extends WordReader {
         return this.parseFunctionKeyword();
       case '[[':
         return this.parseTest();
+      case 'coproc':
+        return this.parseCoproc();
       default:
         if (word !== null && RESERVED_CLOSERS.has(word)) this.fail(`unexpected '${word}'`);
         return this.parseSimpleOrFunction();
@@ -385,14 +391,29 @@ class Parser extends WordReader {
     this.pos += name.length;
     this.skipSpace(false);
     if (this.startsWith('()')) this.pos += 2;
-    else if (this.ch() === '(') {
-      this.pos++;
-      this.skipSpace(false);
-      if (this.ch() !== ')') this.fail("expected ')' after '('");
-      this.pos++;
-    }
+    else if (this.sticky(EMPTY_PARENS_RE) !== null) this.pos = this.src.indexOf(')', this.pos) + 1;
+    // Otherwise a `(` opens the body itself: `function f ( cmd )` has a subshell body.
     this.skipSpace(true);
     return { type: 'function', name, body: this.parseCommand() };
+  }
+
+  /**
+   * `coproc [NAME] compound` or `coproc simple-command`: the command runs in the background, in a subshell; it is
+   * read as `( command & )`. A NAME is only taken before a compound command, as bash does.
+   */
+  private parseCoproc(): Command {
+    this.pos += 'coproc'.length;
+    this.skipSpace(false);
+    const word = this.peekPlainWord();
+    if (word !== null && NAME_RE.test(word) && !COMPOUND_WORDS.has(word)) {
+      const after = this.pos + word.length;
+      let k = after;
+      while (this.src[k] === ' ' || this.src[k] === '\t') k++;
+      if (this.src[k] === '(' || (this.src[k] === '{' && /[\s]/.test(this.src[k + 1] ?? ''))) this.pos = after;
+    }
+    const inner = this.parseCommand();
+    const body: Script = { items: [{ node: { first: { commands: [inner], negated: false }, rest: [] }, background: true }] };
+    return { type: 'subshell', body, redirects: [] };
   }
 
   private parseTest(): Command {
@@ -412,9 +433,43 @@ class Parser extends WordReader {
         words.push({ parts: [{ type: 'lit', text: op[0], quoted: false }], raw: op[0] });
         continue;
       }
-      words.push(this.parseWord());
+      const word = this.parseWord();
+      words.push(word);
+      if (word.raw === '=~') {
+        this.skipSpace(false);
+        words.push(this.parseRegexOperand());
+      }
     }
     return { type: 'test', words, redirects: this.parseTrailingRedirects() };
+  }
+
+  /**
+   * The right side of `=~`: bash reads it up to a blank outside parentheses, with `(`, `)`, `|`, `<`, `>` taken as
+   * regex text; quotes and expansions inside are read as in any word (their substitutions run).
+   */
+  private parseRegexOperand(): Word {
+    const start = this.pos;
+    const parts: Word['parts'] = [];
+    let depth = 0;
+    for (;;) {
+      const c = this.ch();
+      if (c === '' || ((c === ' ' || c === '\t' || c === '\n') && depth === 0)) break;
+      if (depth === 0 && this.isReserved(']]')) break;
+      if (c === '(' || c === ')' || c === '|' || c === '<' || c === '>' || c === ' ' || c === '\t' || c === ';' || c === '&') {
+        if (c === '(') depth++;
+        else if (c === ')') {
+          if (depth === 0) break;
+          depth--;
+        }
+        parts.push({ type: 'lit', text: c, quoted: true });
+        this.pos++;
+        continue;
+      }
+      if (c === '\n') this.fail('unterminated regular expression in [[ ]]');
+      parts.push(...this.parseWord().parts);
+    }
+    if (this.pos === start) this.fail("'=~' needs a regular expression");
+    return { parts, raw: this.src.slice(start, this.pos) };
   }
 
   private parseTrailingRedirects(): Redirect[] {
@@ -441,6 +496,11 @@ class Parser extends WordReader {
           this.skipSpace(true);
           return { type: 'function', name: cmd.words[0].raw, body: this.parseCommand() };
         }
+        const last = cmd.words[cmd.words.length - 1];
+        if (cmd.words.length > 1 && DECLARATION_WORDS.has(cmd.words[0].raw) && last.raw.endsWith('=') && last.raw === this.src.slice(this.pos - last.raw.length, this.pos)) {
+          this.arrayValue(last);
+          continue;
+        }
         this.fail("unexpected '('");
       }
       const redirect = this.tryRedirect();
@@ -461,6 +521,28 @@ class Parser extends WordReader {
       this.fail(`unexpected '${this.peekToken()}'`);
     }
     return cmd;
+  }
+
+  /**
+   * `declare -A m=([k]=v [k2]="v 2")`: the array's elements, appended to the `m=` word as `(…)` text, so the
+   * declaration parses and the substitutions inside the elements run.
+   */
+  private arrayValue(word: Word): void {
+    const start = this.pos - word.raw.length;
+    this.pos++;
+    word.parts.push({ type: 'lit', text: '(', quoted: true });
+    for (let first = true; ; first = false) {
+      this.skipSpace(true);
+      if (this.ch() === ')') {
+        this.pos++;
+        break;
+      }
+      if (this.atEnd()) this.fail("expected ')' to close the array");
+      if (!first) word.parts.push({ type: 'lit', text: ' ', quoted: true });
+      word.parts.push(...this.parseWord().parts);
+    }
+    word.parts.push({ type: 'lit', text: ')', quoted: true });
+    word.raw = this.src.slice(start, this.pos);
   }
 
   private tryAssignment(): Assignment | null {
