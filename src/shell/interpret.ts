@@ -5,6 +5,7 @@ import { Budget, TooComplex } from './limits.js';
 import { parse, parseArithmeticText } from './parse.js';
 import { homeOf, joinPath } from './paths.js';
 import { planCommandRunner, planFind, planPackageRunner, planParallel, planSsh, planSu, planXargs, xargsItems, type XargsPlan } from './runners.js';
+import { resolveCommandWord } from './command-names.js';
 import { planGit, recordGitConfig, type GitLineConfig } from './git-config.js';
 import { recordScripts, scriptsRun, type LineScripts } from './npm-scripts.js';
 import { staticOutput } from './static-output.js';
@@ -182,6 +183,11 @@ class Walker {
   /** git configuration and package.json scripts written earlier on the line. */
   private gitConfig: GitLineConfig = new Map();
   private scripts: LineScripts = new Map();
+  /** `alias name=text` and `hash -p path name` given earlier on the line. */
+  private aliases = new Map<string, string>();
+  private hashed = new Map<string, string>();
+  /** Aliases being expanded (an alias naming itself, `alias ls='ls -la'`, runs the command, not the alias again). */
+  private expanding = new Set<string>();
 
   constructor(private readonly projectDir?: string) {}
 
@@ -462,7 +468,24 @@ class Walker {
   ): void {
     let current = argv;
     let cwd = state.cwd;
+    // An alias defined earlier on the same input is judged as expanded, although bash only expands it on a later
+    // line (and in scripts only with expand_aliases): the guard takes the reading that runs more.
+    const alias = this.aliases.size && !argv[0].dynamic ? this.aliases.get(argv[0].text) : undefined;
+    if (alias !== undefined && !this.expanding.has(argv[0].text)) {
+      this.expanding.add(argv[0].text);
+      this.emit(argv, layers, wrappers, state, redirects, step, cwd, wrapperOptions);
+      this.nested([alias, ...argv.slice(1).map((f) => quoteForShell(f.text))].join(' '), `alias ${argv[0].text}`, state, step, undefined, true);
+      this.expanding.delete(argv[0].text);
+      return;
+    }
     for (let guard = 0; guard < 16; guard++) {
+      if (!current[0].dynamic) {
+        const resolved = resolveCommandWord(current[0].text, current[0].glob, this.hashed);
+        if (resolved !== current[0].text) {
+          current = [{ text: resolved, dynamic: false, glob: false }, ...current.slice(1)];
+          layers.push(current);
+        }
+      }
       const u = unwrapOnce(current);
       if (!u) break;
       wrappers.push(u.wrapper);
@@ -497,6 +520,10 @@ class Walker {
       // `IFS=, read a b`: the prefix IFS splits the line, the variables land in this shell.
       const ifs = emitted.assignments.find((a) => a.text.startsWith('IFS='));
       this.readInto(current, state, stdinOf(emitted), ifs && !ifs.dynamic ? ifs.text.slice(4) : undefined);
+      return;
+    }
+    if (name === 'alias' || name === 'unalias' || name === 'hash') {
+      this.nameTables(name, current.slice(1));
       return;
     }
     if (!RUNNERS.has(name) && !SHELLS.has(name) && !languageOf(name) && !this.written.has(joinPath(cwd, current[0].text))) return;
@@ -642,6 +669,22 @@ class Walker {
     for (const hook of plan.hooks) {
       const text = this.written.get(hook);
       if (text !== undefined) this.nested(text, `git hook ${hook}`, state, step, null, false, 'sh');
+    }
+  }
+
+  /** `alias x='…'`, `unalias x` and `hash -p /bin/rm x` change what a command name runs later on the line. */
+  private nameTables(name: string, args: Field[]): void {
+    if (args.some((f) => f.dynamic)) return;
+    const texts = args.map((f) => f.text);
+    if (name === 'hash') {
+      const p = texts.indexOf('-p');
+      if (p >= 0 && texts[p + 2] !== undefined) this.hashed.set(texts[p + 2], texts[p + 1]);
+      return;
+    }
+    for (const t of texts) {
+      if (name === 'unalias') this.aliases.delete(t);
+      const eq = t.indexOf('=');
+      if (name === 'alias' && eq > 0) this.aliases.set(t.slice(0, eq), t.slice(eq + 1));
     }
   }
 
