@@ -167,6 +167,8 @@ const SHELL_STATE_BUILTINS = new Set(['cd', 'pushd', 'popd', 'export', 'declare'
 /** Programs that run other code or commands from their arguments or input; everything else is a leaf. */
 const RUNNERS = new Set(['eval', 'let', 'trap', 'source', '.', 'su', 'script', 'flock', 'watch', 'npx', 'bunx', 'pnpx', 'pnpm', 'yarn', 'npm', 'xargs', 'find', 'parallel', 'ssh', 'git', 'ls', 'busybox']);
 
+const ENV_ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
+
 const lit = (text: string): Field => ({ text, dynamic: false, glob: /[*?[]/.test(text) });
 
 class Walker {
@@ -491,6 +493,11 @@ class Walker {
       wrappers.push(u.wrapper);
       for (const o of u.options) wrapperOptions.push(`${u.wrapper}:${o}`);
       if (u.chdir) cwd = joinPath(cwd, u.chdir);
+      // `env NAME=value cmd`: the assignments are in the environment of what it runs (GIT_SSH_COMMAND, …).
+      if (u.wrapper === 'env' && u.options.some((o) => ENV_ASSIGNMENT.test(o))) {
+        state = cloneState(state);
+        for (const o of u.options) if (ENV_ASSIGNMENT.test(o)) state.vars.set(o.slice(0, o.indexOf('=')), o.slice(o.indexOf('=') + 1));
+      }
       if (u.splitString !== undefined) {
         const text = [u.splitString, ...u.inner.map((f) => quoteForShell(f.text))].join(' ');
         this.emit(current, [...layers], [...wrappers], state, redirects, step, cwd, wrapperOptions);
