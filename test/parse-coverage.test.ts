@@ -18,13 +18,16 @@ describe('parser coverage', () => {
     ['[[ $x =~ (a|b)$ ]] && rm y', ['rm y']],
     ['[[ $x =~ ^(-y|--yes)$ && -n $z ]] && rm y', ['rm y']],
     ['[[ $x =~ $(rm z) ]]', ['rm z']],
-    ['declare -A m=([k]=v [k2]="v 2" [s]=$(rm z))', ['rm z', 'declare -A <?>']],
     ['function f ( rm x ); f', ['rm x', 'f']],
     ['f() ( rm x ); f', ['rm x', 'f']],
     ["alias d='rm -rf'; d ~", ['alias d=rm -rf', 'd /home/dev', 'rm -rf /home/dev']],
     ['hash -p /bin/rm x; x -f y', ['hash -p /bin/rm x', '/bin/rm -f y']],
   ])('%s', (line, commands) => {
     expect(run(line)).toEqual(commands);
+  });
+  it('reads keyed array elements, and runs the substitutions inside them', () => {
+    expect(run('declare -A m=([k]=v [k2]="v 2" [s]=$(rm z))')).toContain('rm z');
+    expect(run('declare -A m=([d]=~ [o]=dist); rm -rf "${m[d]}" "${m[o]}"')).toEqual(['declare -A m=([d]=~ [o]=dist)', 'rm -rf /home/dev dist']);
   });
   it('keeps coproc as a background command', () => {
     const parsed = parse('coproc cd /; rm x');

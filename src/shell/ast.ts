@@ -27,6 +27,8 @@ export interface Word {
   parts: WordPart[];
   /** The word's source text, for messages. */
   raw: string;
+  /** `NAME=(…)` given to a declaration builtin (`declare -A m=([k]=v)`): the array's elements, one word each. */
+  elements?: Word[];
 }
 
 /** A redirection such as `> file`, `2>&1`, `<<< text` or a heredoc (`body` holds its text). */

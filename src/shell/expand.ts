@@ -278,7 +278,9 @@ function expandParam(
   // `${!name}`: the variable whose name is name's value, when that is a known plain name.
   const target = part.indirect ? lookup(part.name) : undefined;
   if (target && !(target.known && target.value !== undefined && /^([A-Za-z_][A-Za-z0-9_]*|[0-9])$/.test(target.value))) return { text: '', dynamic: true };
-  const { value, known } = lookup(target?.value ?? part.name);
+  // `${m[key]}` of an element the line assigned by key (`declare -A m=([key]=v)`), kept as the variable `m[key]`.
+  const element = part.index && !target ? `${part.name}[${part.index.raw}]` : undefined;
+  const { value, known } = lookup(element !== undefined && state.vars.has(element) ? element : target?.value ?? part.name);
   if (part.length) return known ? { text: String((value ?? '').length), dynamic: false } : { text: '', dynamic: true };
   const op = part.op;
   if (!op) return known ? { text: value ?? '', dynamic: false } : { text: '', dynamic: true };

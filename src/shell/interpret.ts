@@ -360,8 +360,11 @@ class Walker {
         state.budget?.charge(value.text.length);
       }
       prefix.set(a.name, value);
+      // `m[k]=v` after `declare -A m=([k]=…)`: the keyed element follows the new value.
+      if (a.index && state.vars.has(`${a.name}[${a.index.raw}]`)) setVar(state, `${a.name}[${a.index.raw}]`, value);
     }
     const argv = isDeclaration(cmd.words[0]) ? expandDeclaration(cmd.words, state, sub) : expandWords(cmd.words, state, sub);
+    if (isDeclaration(cmd.words[0])) for (const w of cmd.words) if (w.elements) this.keyedElements(w, state, sub);
     const redirects = this.redirects(cmd.redirects, state, step);
     if (argv.length === 0) {
       // Assignments alone change the shell's variables.
@@ -395,6 +398,21 @@ class Walker {
     const runState = prefix.size && name !== 'read' ? cloneState(state) : state;
     if (runState !== state) for (const [n, value] of prefix) setVar(runState, n, value);
     this.run(argv, runState, redirects, step, layers, [], []);
+  }
+
+  /** `declare -A m=([k]=v …)`: each `[k]=v` element is kept as the variable `m[k]`, read back by `${m[k]}`. */
+  private keyedElements(word: Word, state: ShellState, sub: Substituter): void {
+    const name = /^([A-Za-z_][A-Za-z0-9_]*)\+?=/.exec(word.raw)?.[1];
+    if (!name) return;
+    for (const element of word.elements ?? []) {
+      const first = element.parts[0];
+      const m = first?.type === 'lit' && !first.quoted ? /^\[([^\]]+)\]=/.exec(first.text) : null;
+      if (!m || first?.type !== 'lit') continue;
+      // The value is read like an assignment's: a leading `~` expands.
+      const rest = first.text.slice(m[0].length);
+      const parts = rest ? [{ ...first, text: rest }, ...element.parts.slice(1)] : element.parts.slice(1);
+      setVar(state, `${name}[${m[1]}]`, expandToString({ parts, raw: element.raw.slice(m[0].length) }, state, sub));
+    }
   }
 
   /** `read a b <<< text`: the variables take the known text, split like the shell does. */

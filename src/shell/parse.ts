@@ -531,6 +531,7 @@ class Parser extends WordReader {
     const start = this.pos - word.raw.length;
     this.pos++;
     word.parts.push({ type: 'lit', text: '(', quoted: true });
+    const elements: Word[] = [];
     for (let first = true; ; first = false) {
       this.skipSpace(true);
       if (this.ch() === ')') {
@@ -539,10 +540,13 @@ class Parser extends WordReader {
       }
       if (this.atEnd()) this.fail("expected ')' to close the array");
       if (!first) word.parts.push({ type: 'lit', text: ' ', quoted: true });
-      word.parts.push(...this.parseWord().parts);
+      const element = this.parseWord();
+      elements.push(element);
+      word.parts.push(...element.parts);
     }
     word.parts.push({ type: 'lit', text: ')', quoted: true });
     word.raw = this.src.slice(start, this.pos);
+    word.elements = elements;
   }
 
   private tryAssignment(): Assignment | null {
