@@ -6,7 +6,8 @@
 
 /** Quote a word for a shell line; a leading `~` stays outside the quotes (the tools below mean the home directory by it). */
 export function shellWord(word: string): string {
-  const tilde = /^~(?=\/|$)/.test(word) ? '~' : '';
+  // The tilde prefix ends at the first unquoted slash, so the slash stays outside the quotes too.
+  const tilde = word.startsWith('~/') ? '~/' : word === '~' ? '~' : '';
   const rest = word.slice(tilde.length);
   if (rest === '') return tilde || "''";
   return tilde + (/^[\w@%+=:,./-]+$/.test(rest) ? rest : `'${rest.replace(/'/g, "'\\''")}'`);
