@@ -57,6 +57,7 @@ describe('script escapes', () => {
     expect(elispLines('(progn (message "rm -rf ~") (shell-command "ls"))')).toEqual(['ls']);
     expect(elispLines('(call-process "git" nil nil nil "reset" "--hard")')).toEqual(['git reset --hard']);
     expect(elispLines('(delete-directory "~/x" t) (delete-directory "d")')).toEqual(['rm -rf ~/x', 'rmdir d']);
+    expect(elispLines('(constructor "x") (toString "y")')).toEqual([]);
   });
   it('reads makefile recipes and $(shell), expanding its variables (an undefined one is empty)', () => {
     expect(makefileLines('OUT = build\nall:\n\t@$(RM) -r $(OUT)/$(NONE)\nclean: ; rm -rf x\n')).toEqual(['rm -f -r build/', 'rm -rf x']);
@@ -90,5 +91,13 @@ describe('tool arguments and disks', () => {
     expect(dry('mkfs.btrfs', '-n 32k /dev/sdb')).toBe(false);
     expect(dry('wipefs', '--no-act -a /dev/sdb')).toBe(true);
     expect(dry('sgdisk', '-P -Z /dev/sdb')).toBe(true);
+  });
+});
+
+describe('tool tables and programs named like Object properties', () => {
+  it('finds nothing for them (no prototype lookups)', async () => {
+    const { command, engineFrom } = await import('./policy-helpers.js');
+    const engine = engineFrom('standard');
+    for (const line of ['constructor', 'toString x', '__proto__ y', 'hasOwnProperty']) expect(command(engine, line).verdict).toBe('allow');
   });
 });

@@ -17,10 +17,13 @@ export function isMoreDiskDevice(path: string): boolean {
   return MORE_DEVICES.test(path) || (VOLUME.test(path) && !NOT_VOLUME_GROUPS.test(path));
 }
 
+const DISK_TOOLS = new Set(['cryptsetup', 'nvme', 'mdadm', 'zpool', 'zfs', 'badblocks', 'ddrescue', 'gddrescue', 'diskutil', 'hdparm']);
+
 const operandTexts = (args: readonly Field[], short = '', long: string[] = []) => parseArgs(args, { short, long }).operands.filter((f) => !f.dynamic).map((f) => f.text);
 
 /** Devices (or pools, datasets, macOS disk identifiers) that a disk tool destroys the data of. */
 export function diskToolTargets(name: string, args: readonly Field[], isDevice: (path: string) => boolean): string[] {
+  if (!DISK_TOOLS.has(name)) return [];
   const texts = args.map((a) => a.text);
   const devicesIn = (list: readonly string[]) => list.filter(isDevice);
   switch (name) {

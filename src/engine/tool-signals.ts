@@ -8,6 +8,7 @@ const KILL = /^(sig)?(kill|9)$/i;
 
 /** The signal this command sends when it is SIGKILL; null when it sends another one or none. */
 export function toolSigkill(name: string, args: readonly Field[]): string | null {
+  if (name !== 'fuser' && name !== 'killall5' && name !== 'systemctl' && name !== 'loginctl') return null;
   const texts = args.map((a) => a.text);
   switch (name) {
     case 'fuser': {

@@ -3,7 +3,7 @@
  * `gpg --output`, `curl -o`, glued or clustered), output operands (`uniq IN OUT`, `sponge F`), editors (`patch`,
  * `ed`, `ex`), archives extracted (`tar -x`, `unzip`), splitters and `find -fprint`. The path rules then judge them.
  */
-import { editorRun, editorWrites } from '../shell/editor-commands.js';
+import { editorRun, editorWrites, isLineEditor } from '../shell/editor-commands.js';
 import type { Field } from '../shell/expand.js';
 import type { ExecutedCommand } from '../shell/interpret.js';
 import { joinPath } from '../shell/paths.js';
@@ -12,7 +12,7 @@ import type { Effect, Target } from './effects.js';
 import { hasOption, literalTarget, parseArgs, pathOf, valuesOf, type ArgSpec } from './tool-args.js';
 
 /** Per tool: which options take a value, and which of them name a file the tool writes. */
-const OUTPUT_OPTIONS: Record<string, ArgSpec & { writes: string[] }> = {
+const OUTPUT_OPTIONS = new Map<string, ArgSpec & { writes: string[] }>(Object.entries({
   sort: { short: 'okStT', long: ['output', 'key', 'buffer-size', 'field-separator', 'temporary-directory', 'files0-from', 'parallel', 'batch-size', 'compress-program', 'random-source'], writes: ['o', 'output'] },
   openssl: { words: ['-out', '-keyout', '--out', '-in', '-inkey', '-passin', '-passout', '-pass', '-algorithm', '-pkeyopt', '-subj', '-days', '-newkey', '-config', '-key', '-CA', '-CAkey', '-signkey', '-certfile', '-name'], writes: ['-out', '-keyout', '--out'] },
   gpg: { short: 'ourRzN', long: ['output', 'recipient', 'local-user', 'homedir', 'keyring', 'default-key', 'passphrase', 'passphrase-file', 'cipher-algo', 'digest-algo', 'trust-model', 'keyserver'], writes: ['o', 'output'] },
@@ -23,7 +23,7 @@ const OUTPUT_OPTIONS: Record<string, ArgSpec & { writes: string[] }> = {
   split: { short: 'abClnt', long: ['suffix-length', 'additional-suffix', 'bytes', 'line-bytes', 'lines', 'number', 'separator', 'filter', 'numeric-suffixes', 'hex-suffixes'], writes: [] },
   csplit: { short: 'fbn', long: ['prefix', 'suffix-format', 'digits'], writes: [] },
   uniq: { short: 'fsw', long: ['skip-fields', 'skip-chars', 'check-chars'], writes: [] },
-};
+}));
 
 const TAR_SHORT_VALUES = 'fCbTXgKNVLFHI';
 const TAR_LONG_VALUES = ['file', 'directory', 'exclude', 'files-from', 'exclude-from', 'use-compress-program', 'format', 'owner', 'group', 'mode', 'mtime', 'transform', 'strip-components', 'newer', 'label', 'blocking-factor', 'to-command', 'xform', 'index-file'];
@@ -54,7 +54,8 @@ export function toolWrites(command: ExecutedCommand, name: string, args: readonl
   const write = (t: Target | null, extra: Partial<Extract<Effect, { kind: 'write' }>> = {}) => {
     if (t) out.push({ kind: 'write', target: t, how, ...extra });
   };
-  const spec = OUTPUT_OPTIONS[name];
+  // A Map, not an object: a program called `constructor` must not find Object's own properties.
+  const spec = OUTPUT_OPTIONS.get(name);
   const parsed = spec ? parseArgs(args, spec) : undefined;
   if (spec && parsed) for (const v of valuesOf(parsed.options, ...spec.writes)) write(pathOf(v, cwd));
   switch (name) {
@@ -117,6 +118,7 @@ export function toolWrites(command: ExecutedCommand, name: string, args: readonl
       break;
     }
     default: {
+      if (!isLineEditor(name)) break;
       const run = editorRun(name, args.map((a) => a.text), stdinText(command), command.stdinFrom !== undefined || command.redirects.some((r) => r.op === '<'));
       if (run && editorWrites(run)) for (const f of run.files) write(literalTarget(cwd, f));
     }

@@ -142,8 +142,9 @@ export function elispLines(code: string): string[] {
     if (!Array.isArray(x) || depth > 32) return;
     const [head, ...args] = x;
     if (typeof head === 'string') {
-      const at = ELISP_SHELL[head];
-      const proc = ELISP_PROCESS[head];
+      // Own properties only: a symbol such as `constructor` names nothing here.
+      const at = Object.hasOwn(ELISP_SHELL, head) ? ELISP_SHELL[head] : undefined;
+      const proc = Object.hasOwn(ELISP_PROCESS, head) ? ELISP_PROCESS[head] : undefined;
       if (at !== undefined && str(args[at])) out.push(str(args[at])!);
       else if (proc && str(args[proc[0]])) {
         const words = [str(args[proc[0]])!, ...args.slice(proc[1]).map(str).filter((w): w is string => w !== undefined)];
