@@ -3,6 +3,7 @@ import type { Field } from '../shell/expand.js';
 import { basename, isWithin, joinPath } from '../shell/paths.js';
 import { commandName } from '../shell/wrappers.js';
 import { effectsOf, type Effect, type Target } from './effects.js';
+import { systemFileOf } from './system-files.js';
 
 /** What a detector sees of one executed command. */
 export interface CommandFacts {
@@ -370,6 +371,15 @@ export const DETECTORS: readonly Detector[] = [
     judge: ({ target: t, what }, ctx) => {
       const hit = RC_FILES.some((f) => names(t, `${ctx.home}/${f}`)) || /^\/etc\/(bash\.bashrc|profile|zsh\/.*)$/.test(t.path);
       return hit ? { reason: `${what} a shell startup file (${t.path})` } : null;
+    },
+  }),
+  pathRule({
+    name: 'system-files',
+    changes: ['delete', 'move', 'write', 'chmod'],
+    description: "deleting, writing, moving, linking over or opening up the system's account and boot files (/etc/passwd, /etc/shadow, /etc/sudoers, /boot ...)",
+    judge: ({ target: t, what }) => {
+      const file = systemFileOf(t, names);
+      return file ? { reason: `${what} a system account or boot file (${file})` } : null;
     },
   }),
   {

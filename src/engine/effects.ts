@@ -4,6 +4,8 @@ import { joinPath } from '../shell/paths.js';
 import { commandName } from '../shell/wrappers.js';
 import { gitEffects } from './git-effects.js';
 import { OPTION_SPECS, resolveAbbreviation } from './options.js';
+import { isMoreDiskDevice } from './disk-devices.js';
+import { toolEffects, withoutDryRunDisks } from './tool-effects.js';
 
 /** A path an effect acts on: absolute, possibly a glob the shell (or `find`) would expand. */
 export interface Target {
@@ -44,7 +46,7 @@ const NOT_A_FILE = /^\/dev\/(null|zero|stdout|stderr|stdin|tty|full|random|urand
 
 /** True for a whole-disk or partition device path. */
 export function isBlockDevice(path: string): boolean {
-  return BLOCK_DEVICE.test(path);
+  return BLOCK_DEVICE.test(path) || isMoreDiskDevice(path);
 }
 
 /** The target a literal field names, resolved against cwd; null when the field is unknown or empty. */
@@ -351,12 +353,14 @@ export function effectsOf(command: ExecutedCommand): Effect[] {
     }
   }
   if (name.startsWith('mkfs.')) for (const f of args) if (!f.dynamic && isBlockDevice(f.text)) effects.push({ kind: 'disk', device: f.text, how });
+  // Tools with tables of their own (tool-effects.ts): output files, archives, disk tools, fuser -k, ...
+  effects.push(...toolEffects(command, name, args, isBlockDevice));
   // Whatever writes onto a disk device (cp, install, tee ...) destroys what is on it.
   for (let i = 0; i < effects.length; i++) {
     const e = effects[i];
     if (e.kind === 'write' && isBlockDevice(e.target.path)) effects[i] = { kind: 'disk', device: e.target.path, how };
   }
-  return effects;
+  return withoutDryRunDisks(effects, name, args);
 }
 
 function lit(text: string): Field {

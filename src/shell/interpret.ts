@@ -1,6 +1,7 @@
 import type { Command, Pipeline, Redirect, Script, SimpleCommand, Word } from './ast.js';
 import { expandArithmetic, expandDeclaration, expandToString, expandWord, type Field, type ShellState, type Substituter } from './expand.js';
 import { analyzeCode, codeSource, languageOf } from './languages.js';
+import { hasToolEscape, toolEscapes } from './tool-escapes.js';
 import { Budget, TooComplex } from './limits.js';
 import { parse, parseArithmeticText } from './parse.js';
 import { homeOf, joinPath } from './paths.js';
@@ -551,6 +552,7 @@ class Walker {
       this.nameTables(name, current.slice(1));
       return;
     }
+    if (hasToolEscape(name)) this.toolEscape(name, current, emitted, state, cwd, step);
     if (!RUNNERS.has(name) && !SHELLS.has(name) && !languageOf(name) && !this.written.has(joinPath(cwd, current[0].text))) return;
     const runState = cwd === state.cwd ? state : { ...cloneState(state), cwd };
     const args = current.slice(1);
@@ -765,6 +767,17 @@ class Walker {
         c.api = 'fork';
       }
     }
+  }
+
+  /** A tool's own shell escape (`sed e`, `vim -c '!…'`, `sqlite3 .system`, `make -f -`): what it runs is walked as run here. */
+  private toolEscape(name: string, argv: Field[], emitted: ExecutedCommand, state: ShellState, cwd: string, step: Step): void {
+    const stdinRedirected = emitted.stdinFrom !== undefined || emitted.redirects.some((r) => r.op === '<');
+    const call = { args: argv.slice(1).map((f) => (f.dynamic ? '' : f.text)), stdin: stdinOf(emitted), stdinRedirected, readWritten: (p: string) => this.written.get(joinPath(cwd, p)) };
+    const found = toolEscapes(name, call);
+    if (!found) return;
+    const runState = cwd === state.cwd ? state : { ...cloneState(state), cwd };
+    for (const line of found.lines) this.nested(line, found.label, runState, { via: step.via, async: step.async }, null, false, 'sh');
+    for (const words of found.argvs) this.derived(words.map(lit), runState, { via: step.via, async: step.async, stdinFrom: emitted.stdinFrom }, found.label);
   }
 
   /** Record (and follow) a command that another command runs from its arguments. */
