@@ -82,6 +82,8 @@ export function planRunner(program: string, args: string[], cwd: string): Runner
     if (a.startsWith('--') ? !a.includes('=') && family.long?.includes(a.slice(2)) : a.length === 2 && family.short?.includes(a[1])) i++;
   }
   const sub = args[i];
+  const two = `${sub} ${args[i + 1]}`;
+  if (Object.prototype.hasOwnProperty.call(family.subs, two)) return readSpec(family.subs[two], args, i + 2, `${program} ${two}`, cwd);
   if (sub === undefined || !Object.prototype.hasOwnProperty.call(family.subs, sub)) return null;
   return readSpec(family.subs[sub], args, i + 1, `${program} ${sub}`, cwd);
 }
@@ -380,8 +382,8 @@ function dockerRun(args: string[], cwd: string, done: (p: Omit<RunnerPlan, 'hop'
     }
     if (!a.startsWith('-') || a === '-') break;
     let [name, value] = splitLong(a);
-    // `-v/src:/dst` and `-w/app`: a short option with its value glued on.
-    if (value === undefined && !a.startsWith('--') && a.length > 2 && DOCKER_RUN_VALUE.has(a.slice(0, 2))) [name, value] = [a.slice(0, 2), a.slice(2)];
+    // `-v/src:/dst`, `-v=/src:/dst` and `-w/app`: a short option with its value glued on.
+    if (value === undefined && !a.startsWith('--') && a.length > 2 && DOCKER_RUN_VALUE.has(a.slice(0, 2))) [name, value] = [a.slice(0, 2), a.slice(a[2] === '=' ? 3 : 2)];
     if (value === undefined && DOCKER_RUN_VALUE.has(name)) value = args[++i];
     if (value === undefined) {
       if (name === '--interactive' || (!name.startsWith('--') && name.includes('i'))) interactive = true;

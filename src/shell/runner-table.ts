@@ -50,12 +50,13 @@ export interface RunnerSpec {
 
 /** A runner with subcommands: only these run something (`uv run`, `npm exec`); its own options may come first. */
 export interface RunnerFamily {
-  /** Options of the program itself, before the subcommand, that take a value. */
+  /** Options of the program itself, before the subcommand, that take a value. Keys of `subs` may be two words (`container run`). */
   short?: string;
   long?: string[];
   subs: Record<string, RunnerSpec>;
 }
 
+const UVX: RunnerSpec = { long: ['from', 'with', 'python', 'with-requirements', 'index-url', 'extra-index-url', 'directory', 'project'] };
 const PKG_EXEC: RunnerSpec = { short: 'p', long: ['package', 'call'], text: ['-c', '--call'] };
 const JOINED_TMUX: RunnerSpec = { short: 'cefFlnstxyNSR', long: [], joined: true };
 const DOCKER_RUN: RunnerSpec = { special: 'docker-run', where: 'container' };
@@ -64,7 +65,7 @@ const PERF: RunnerSpec = { short: 'eopPtCGFcjrmu', long: ['event', 'output', 'pi
 
 /** Runners read with one spec. */
 export const RUNNERS: Record<string, RunnerSpec> = {
-  uvx: { long: ['from', 'with', 'python', 'with-requirements', 'index-url', 'extra-index-url', 'directory', 'project'] },
+  uvx: UVX,
   bunx: PKG_EXEC,
   npx: PKG_EXEC,
   pnpx: PKG_EXEC,
@@ -108,7 +109,7 @@ export const RUNNERS: Record<string, RunnerSpec> = {
 
 /** Runners whose command follows a subcommand (`uv run`, `bundle exec`, `docker run`). */
 export const RUNNER_FAMILIES: Record<string, RunnerFamily> = {
-  uv: { long: ['directory', 'project', 'config-file', 'cache-dir', 'color'], subs: { run: { short: 'p', long: ['with', 'python', 'with-requirements', 'with-editable', 'extra', 'group', 'package', 'env-file', 'index-url', 'directory', 'project'] } } },
+  uv: { long: ['directory', 'project', 'config-file', 'cache-dir', 'color'], subs: { run: { short: 'p', long: ['with', 'python', 'with-requirements', 'with-editable', 'extra', 'group', 'package', 'env-file', 'index-url', 'directory', 'project'] }, 'tool run': UVX } },
   poetry: { short: 'C', long: ['directory', 'project'], subs: { run: {} } },
   pipenv: { subs: { run: {} } },
   conda: { subs: { run: { short: 'np', long: ['name', 'prefix', 'cwd'] } } },
@@ -141,9 +142,11 @@ export const RUNNER_FAMILIES: Record<string, RunnerFamily> = {
       'send-keys': { special: 'send-keys' }, send: { special: 'send-keys' },
     },
   },
-  docker: { short: 'cHl', long: ['context', 'host', 'config', 'log-level'], subs: { run: DOCKER_RUN, exec: DOCKER_EXEC } },
-  podman: { long: ['connection', 'url', 'root', 'runroot'], subs: { run: DOCKER_RUN, exec: DOCKER_EXEC } },
+  docker: { short: 'cHl', long: ['context', 'host', 'config', 'log-level'], subs: { run: DOCKER_RUN, exec: DOCKER_EXEC, 'container run': DOCKER_RUN, 'container exec': DOCKER_EXEC, 'compose run': DOCKER_RUN, 'compose exec': DOCKER_EXEC } },
+  podman: { long: ['connection', 'url', 'root', 'runroot'], subs: { run: DOCKER_RUN, exec: DOCKER_EXEC, 'container run': DOCKER_RUN, 'container exec': DOCKER_EXEC } },
   nerdctl: { subs: { run: DOCKER_RUN, exec: DOCKER_EXEC } },
+  'docker-compose': { subs: { run: DOCKER_RUN, exec: DOCKER_EXEC } },
+  'podman-compose': { subs: { run: DOCKER_RUN, exec: DOCKER_EXEC } },
   kubectl: { short: 'ns', long: ['namespace', 'context', 'cluster', 'kubeconfig', 'server', 'user'], subs: { exec: { special: 'kubectl-exec', where: 'remote' } } },
   oc: { short: 'n', long: ['namespace', 'context'], subs: { exec: { special: 'kubectl-exec', where: 'remote' }, rsh: { special: 'kubectl-exec', where: 'remote' } } },
   vagrant: { subs: { ssh: { special: 'vagrant', where: 'remote' } } },
