@@ -198,7 +198,7 @@ export class Engine {
     const rule = this.detecting.find((r) => r.def.detect === 'inner-command');
     if (!rule) return;
     for (const m of guessed) {
-      if (m.action === 'deny') this.addRule(matches, rule.def, `the argument would run as a command that ${m.rule} denies: ${m.reason}`, m.subject ?? m.rule);
+      if (m.action === 'deny') this.addRule(matches, rule.def, `${m.rule}: ${m.reason}`, m.subject ?? m.rule);
     }
   }
 
