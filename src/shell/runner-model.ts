@@ -242,7 +242,8 @@ function readSpecial(spec: RunnerSpec, args: string[], start: number, runner: st
     case 'ssh': {
       const plan = planSsh(rest);
       if (!plan) return null;
-      const noStdin = rest.some((a) => /^-[a-zA-Z]*n/.test(a) && !a.startsWith('--'));
+      // `-n`, alone or among flags (not inside an option's value such as `-oConnectTimeout=5`): stdin is /dev/null.
+      const noStdin = rest.some((a) => /^-[1246AaCfGgKkMNqsTtVvXxYy]*n/.test(a));
       return at({ hop: { host: plan.host, user: plan.user }, lines: plan.command ? [plan.command] : [], readsStdin: !plan.command, forwardsStdin: !noStdin });
     }
     case 'vagrant': {

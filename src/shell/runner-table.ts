@@ -187,6 +187,9 @@ export const DATA_PROGRAMS = new Set([
   'g++', 'clang++', 'zip', 'unzip', 'gzip', 'mkdir', 'touch', 'ls', 'stat', 'file', 'sort', 'uniq', 'cut', 'tr', 'column',
   'base64', 'xxd', 'od', 'hexdump', 'strings', 'npm', 'pnpm', 'yarn', 'bun', 'go', 'pip', 'pip3', 'alias', 'export',
   'declare', 'local', 'readonly', 'set', 'unset', 'read', 'cd', 'pushd', 'popd', 'history', 'fc', 'complete', 'compgen',
+  // File and process tools: what follows their `--` is paths, patterns or process ids, never a command.
+  'rm', 'rmdir', 'mv', 'cp', 'ln', 'chmod', 'chown', 'chgrp', 'install', 'unlink', 'truncate', 'shred', 'kill', 'pkill',
+  'killall', 'rsync', 'scp', 'realpath', 'readlink', 'dirname', 'basename', 'du', 'df',
 ]);
 
 /** Options after which the generic fallback looks for a command line. */
