@@ -2,6 +2,7 @@ import type { ExecutedCommand } from '../shell/interpret.js';
 import type { Field } from '../shell/expand.js';
 import { basename, isWithin, joinPath } from '../shell/paths.js';
 import { commandName } from '../shell/wrappers.js';
+import { placeEffects } from './container-paths.js';
 import { effectsOf, type Effect, type Target } from './effects.js';
 import { systemFileOf } from './system-files.js';
 
@@ -383,6 +384,13 @@ export const DETECTORS: readonly Detector[] = [
     },
   }),
   {
+    // Found by the engine itself from what a guessed inner command line matched (engine.ts innerCommand).
+    name: 'inner-command',
+    kinds: [],
+    description: 'a string argument after -c, --command, --exec, --run or -- of an unknown program that would run as a denied command line',
+    find: () => [],
+  },
+  {
     name: 'push-force',
     kinds: ['git'],
     description: 'git push that overwrites remote history: -f, --force, +refspec, --mirror',
@@ -482,5 +490,5 @@ export function grantsOtherWrite(mode: string): boolean {
 
 /** Facts for every executed command (effects computed once). */
 export function factsOf(commands: readonly ExecutedCommand[]): CommandFacts[] {
-  return commands.map((command) => ({ command, effects: effectsOf(command) }));
+  return commands.map((command) => ({ command, effects: placeEffects(command, effectsOf(command)) }));
 }

@@ -110,7 +110,7 @@ export class Engine {
 
   private analyzeLine(event: Extract<FirewallEvent, { type: 'command' }>): CommandAnalysis {
     if (this.policy.mode === 'off') return { decision: offDecision() };
-    const matches: Match[] = [];
+    let matches: Match[] = [];
     // Text a shell would not read as shown (NUL, undecodable bytes), and lines past the bounds, are refused first.
     if (event.command.length > LIMITS.lineChars) {
       this.add(matches, 'parse/too-complex', `the line is longer than ${LIMITS.lineChars} characters`, clip(event.command));
@@ -144,8 +144,12 @@ export class Engine {
     const facts = factsOf(interpretation.commands);
     markFreshWrites(facts, event.absent);
     const downloads = downloadedFiles(facts);
+    // What a guessed inner command line would match is gathered apart and reported as exec/inner-command.
+    const guessed: Match[] = [];
+    const lineMatches = matches;
     for (const fact of facts) {
       const { command } = fact;
+      matches = command.hops?.some((h) => h.guessed) ? guessed : lineMatches;
       this.detect(matches, fact, downloads);
       if (!command.remote) this.fileEffects(matches, fact.effects, event.home, event.interactive === true);
       if (command.argv.length === 0) continue;
@@ -177,6 +181,8 @@ export class Engine {
         }
       }
     }
+    matches = lineMatches;
+    if (guessed.length) this.innerCommand(matches, guessed);
     // Legacy patterns written as shell syntax compare with the line itself.
     for (const p of this.blocklist()) {
       if (p.matchesLine?.(event.command)) this.add(matches, 'commands/blocklist', `matches blocklist pattern '${p.source}'`, event.command);
@@ -185,6 +191,15 @@ export class Engine {
       for (const p of rule.commands) if (p.matchesLine?.(event.command)) this.addRule(matches, rule.def, `matches '${p.source}'`, event.command);
     }
     return { decision: this.finish(matches), interpretation, facts };
+  }
+
+  /** A denied command line found in a string argument of an unknown program: one exec/inner-command match naming it. */
+  private innerCommand(matches: Match[], guessed: Match[]): void {
+    const rule = this.detecting.find((r) => r.def.detect === 'inner-command');
+    if (!rule) return;
+    for (const m of guessed) {
+      if (m.action === 'deny') this.addRule(matches, rule.def, `${m.rule}: ${m.reason}`, m.subject ?? m.rule);
+    }
   }
 
   /** Rules with a built-in detector (`detect: rm-home` ...). */

@@ -31,6 +31,8 @@ export interface ShellState {
   positional: string[] | null;
   /** Set for commands that run on another machine (`ssh host '...'`): the host. */
   remote?: string;
+  /** Runners the commands here were reached through (`docker run`, `uv run` …), outermost first. */
+  hops?: import('./runner-model.js').RunnerHop[];
   /** Earlier `cd`/`pushd` targets, for `cd -` and `popd`. */
   dirStack: string[];
   /** Variables holding one match of an unexpanded glob (`for f in *`): even quoted, they stand for what it matches. */

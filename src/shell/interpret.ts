@@ -5,7 +5,8 @@ import { hasToolEscape, toolEscapes } from './tool-escapes.js';
 import { Budget, TooComplex } from './limits.js';
 import { parse, parseArithmeticText } from './parse.js';
 import { homeOf, joinPath } from './paths.js';
-import { planCommandRunner, planFind, planPackageRunner, planParallel, planSsh, planSu, planXargs, xargsItems, type XargsPlan } from './runners.js';
+import { planFind, planParallel, planXargs, xargsItems, type XargsPlan } from './runners.js';
+import { isRunner, planInnerCommand, planRunner, type RunnerHop, type RunnerPlan } from './runner-model.js';
 import { resolveCommandWord } from './command-names.js';
 import { planGit, recordGitConfig, type GitLineConfig } from './git-config.js';
 import { recordScripts, scriptsRun, type LineScripts } from './npm-scripts.js';
@@ -58,6 +59,8 @@ export interface ExecutedCommand {
   forkLoop?: boolean;
   /** For commands derived from interpreter code: the API call behind it (`shutil.rmtree`). */
   api?: string;
+  /** Runners it was reached through (`uv run`, `docker run`, `ssh`), outermost first, with where each ran it. */
+  hops?: readonly RunnerHop[];
   /** Variable assignments on the command (`CI=1 git push`), or alone (`BASH_ENV=`), as `NAME=value`. */
   assignments: Field[];
 }
@@ -141,6 +144,7 @@ function cloneState(state: ShellState): ShellState {
     positional: state.positional ? [...state.positional] : null,
     dirStack: [...state.dirStack],
     remote: state.remote,
+    hops: state.hops,
     globVars: state.globVars ? new Set(state.globVars) : undefined,
     budget: state.budget,
     dialect: state.dialect,
@@ -166,7 +170,7 @@ const STATIC_OUTPUT = new Set(['echo', 'printf', 'pwd', 'dirname', 'basename', '
 const SHELL_STATE_BUILTINS = new Set(['cd', 'pushd', 'popd', 'export', 'declare', 'typeset', 'local', 'readonly', 'unset', 'set']);
 
 /** Programs that run other code or commands from their arguments or input; everything else is a leaf. */
-const RUNNERS = new Set(['eval', 'let', 'trap', 'source', '.', 'su', 'script', 'flock', 'watch', 'npx', 'bunx', 'pnpx', 'pnpm', 'yarn', 'npm', 'xargs', 'find', 'parallel', 'ssh', 'git', 'ls', 'busybox']);
+const RUNNERS = new Set(['eval', 'let', 'trap', 'source', '.', 'xargs', 'find', 'parallel', 'git', 'ls', 'busybox']);
 
 const ENV_ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
 
@@ -528,7 +532,13 @@ class Walker {
       layers.push(current);
     }
     if (current.length === 0) {
-      this.emit(layers[layers.length - 1], layers, wrappers, state, redirects, step, cwd, wrapperOptions);
+      const shell = this.emit(layers[layers.length - 1], layers, wrappers, state, redirects, step, cwd, wrapperOptions);
+      // `sudo -s` / `sudo -i` with no command start a shell that reads its standard input.
+      const sudoShell = wrapperOptions.some((o) => o === 'sudo:-s' || o === 'sudo:-i');
+      if (sudoShell && stdinOf(shell) !== undefined) {
+        const user = wrapperOptions.find((o) => o.startsWith('sudo:-u='))?.slice(8) ?? 'root';
+        this.runner({ hop: { runner: 'sudo -s', where: 'here', user }, lines: [], readsStdin: true, forwardsStdin: false }, [], shell, { ...cloneState(state), cwd }, { via: step.via, async: step.async });
+      }
       return;
     }
     const name = commandName(current[0].text);
@@ -553,7 +563,12 @@ class Walker {
       return;
     }
     if (hasToolEscape(name)) this.toolEscape(name, current, emitted, state, cwd, step);
-    if (!RUNNERS.has(name) && !SHELLS.has(name) && !languageOf(name) && !this.written.has(joinPath(cwd, current[0].text))) return;
+    if (!RUNNERS.has(name) && !SHELLS.has(name) && !languageOf(name) && !isRunner(name) && !this.written.has(joinPath(cwd, current[0].text))) {
+      // Any other program: a string after its -c/--exec/--run/-- is judged as the command line it may run.
+      const guess = current.length > 1 ? planInnerCommand(name, current.slice(1).map((f) => f.text)) : null;
+      if (guess) this.runner(guess, current.slice(1), emitted, state, { via: step.via, async: step.async, stdinFrom: emitted.stdinFrom });
+      return;
+    }
     const runState = cwd === state.cwd ? state : { ...cloneState(state), cwd };
     const args = current.slice(1);
     const texts = args.map((f) => f.text);
@@ -592,6 +607,13 @@ class Walker {
       if (text !== undefined) this.nested(text, name, runState, inner, undefined, true);
       return;
     }
+    // `npm pkg set scripts.x=…` earlier on the line, then `npm run x`: the script text runs.
+    if (['npm', 'pnpm', 'yarn', 'npx', 'bunx', 'pnpx'].includes(name)) this.packageScripts(name, texts, runState, inner);
+    const plan = isRunner(name) ? planRunner(name, texts, cwd) : null;
+    if (plan) {
+      this.runner(plan, args, emitted, runState, inner);
+      return;
+    }
     const shell = shellInvocation(current);
     if (shell) {
       const script = shell.script !== undefined ? args.find((f) => f.text === shell.script) : undefined;
@@ -611,29 +633,6 @@ class Walker {
       return;
     }
     switch (name) {
-      case 'su': {
-        const plan = planSu(texts);
-        if (plan.command) {
-          const home = homeOf(plan.user, state.home);
-          this.nested(plan.command, 'su -c', { ...cloneState(runState), home }, inner, null, false, 'sh');
-        }
-        return;
-      }
-      case 'script':
-      case 'flock':
-      case 'watch':
-      case 'npx':
-      case 'bunx':
-      case 'pnpx':
-      case 'pnpm':
-      case 'yarn':
-      case 'npm': {
-        if (name !== 'script' && name !== 'flock' && name !== 'watch') this.packageScripts(name, texts, runState, inner);
-        const plan = name === 'script' || name === 'flock' || name === 'watch' ? planCommandRunner(name, texts) : planPackageRunner(name, texts);
-        if (plan?.shellText !== undefined) this.nested(plan.shellText, name, runState, inner, null, false, 'sh');
-        else if (plan?.argv) this.derived(plan.argv.map(lit), runState, inner, name);
-        return;
-      }
       case 'xargs':
         this.runItems(planXargs(texts), emitted, runState, inner, 'xargs');
         return;
@@ -654,16 +653,6 @@ class Walker {
         else for (const argvText of plan.commands) this.derived(argvText.map(lit), runState, inner, 'parallel');
         return;
       }
-      case 'ssh': {
-        const plan = planSsh(texts);
-        if (plan?.command) {
-          const user = plan.user ?? (state.home.split('/').pop() || 'root');
-          const home = homeOf(user, state.home);
-          const remote: ShellState = { vars: new Map([['HOME', home], ['IFS', ' \t\n'], ['PWD', home]]), unset: new Set(), cwd: home, home, positional: null, dirStack: [], remote: plan.host, budget: state.budget };
-          this.nested(plan.command, `ssh ${plan.host}`, remote, { ...inner, stdinFrom: undefined }, null, false, 'sh');
-        }
-        return;
-      }
       case 'git':
         this.git(texts, runState, inner, cwd);
         return;
@@ -678,6 +667,42 @@ class Walker {
         return;
       }
     }
+  }
+
+  /**
+   * Follow what a runner runs (runner-model.ts), in the place it runs it: here (as its user), in a container or jail
+   * (the container's paths, mapped to the host through its mounts when the effects are judged), or on another machine.
+   */
+  private runner(plan: RunnerPlan, args: Field[], emitted: ExecutedCommand, state: ShellState, step: Step): void {
+    const { hop } = plan;
+    const hops = [...(state.hops ?? []), hop];
+    let s: ShellState;
+    if (hop.where === 'remote') {
+      const home = homeOf(hop.user ?? (state.home.split('/').pop() || 'root'), state.home);
+      s = { vars: new Map([['HOME', home], ['IFS', ' \t\n'], ['PWD', home]]), unset: new Set(), cwd: hop.workdir ?? home, home, positional: null, dirStack: [], remote: hop.host, hops, budget: state.budget };
+    } else {
+      s = cloneState(state);
+      s.hops = hops;
+      if (hop.where === 'container') hop.hostHome = hostHome(state);
+      const home = hop.where === 'container' ? '/root' : hop.user !== undefined ? homeOf(hop.user, state.home) : s.home;
+      s.home = home;
+      s.vars.set('HOME', home);
+      if (hop.where === 'container') s.cwd = hop.workdir ?? UNKNOWN_DIR;
+      if (plan.chdir !== undefined) s.cwd = joinPath(s.cwd, plan.chdir);
+      s.vars.set('PWD', s.cwd);
+    }
+    const stdin = stdinOf(emitted);
+    const feed = !plan.forwardsStdin ? undefined : stdin !== undefined ? { ...emitted, output: stdin } : emitted.stdinFrom;
+    const inner: Step = { via: step.via, async: step.async, stdinFrom: feed };
+    const text = (w: number | string) => (typeof w === 'number' ? (args[w]?.dynamic ? undefined : args[w]?.text) : w);
+    for (const w of plan.lines) {
+      const line = text(w);
+      // A guessed command line that does not parse is data, not an unparseable command.
+      if (line === undefined || (hop.guessed && !parseAs(line, 'sh').ok)) continue;
+      this.nested(line, hop.runner, s, inner, null, false, 'sh');
+    }
+    if (plan.argv?.length) this.derived(plan.argv.map((w) => (typeof w === 'number' ? args[w] ?? lit('') : lit(w))), s, inner, hop.runner);
+    if (plan.readsStdin && stdin !== undefined) this.nested(stdin, `${hop.runner} (stdin)`, s, { via: step.via, async: step.async }, null, false, 'sh');
   }
 
   /** Text that the shell evaluates as arithmetic at run time (a `[[ -eq ]]` operand, a `declare -i` value). */
@@ -814,7 +839,7 @@ class Walker {
     const s = sameShell ? state : cloneState(state);
     if (!sameShell) s.dialect = dialect;
     if (positional !== undefined) s.positional = positional;
-    this.withStdin(step, () => this.script(parsed.script, s, { via: [...step.via, label], async: step.async }));
+    this.withStdin(step, () => this.script(parsed.script, s, { via: [...step.via, label], async: step.async, stdinFrom: step.stdinFrom }));
     this.depth--;
   }
 
@@ -827,10 +852,10 @@ class Walker {
     this.pendingAssignments = [];
     // Every field present from the start keeps one object shape for all commands (faster property access).
     const command: ExecutedCommand = {
-      argv, layers, wrappers, wrapperOptions, cwd, home: state.home, redirects, via: step.via,
+      argv, layers, wrappers, wrapperOptions, cwd, home: state.hops ? hostHome(state) : state.home, redirects, via: step.via,
       stdinFrom: step.stdinFrom, stdinText: stdinRedirect?.text, async: step.async, assignments: own,
       shell: undefined, recursion: undefined, output: undefined, outputGlob: undefined, remote: state.remote,
-      forkLoop: undefined, api: undefined,
+      forkLoop: undefined, api: undefined, hops: state.hops,
     };
     if (argv.length && STATIC_OUTPUT.has(commandName(argv[0].text)) && !argv.some((f) => f.dynamic)) {
       const output = staticOutput(commandName(argv[0].text), argv.slice(1).map((f) => f.text), cwd, stdinOf(command), this.projectDir);
@@ -847,6 +872,13 @@ class Walker {
     else this.commands.push(command);
     return command;
   }
+}
+
+/** The home of the machine a command runs on: inside a container its paths are judged as the host's they map to. */
+function hostHome(state: ShellState): string {
+  const hops = state.hops ?? [];
+  for (let i = 0; i < hops.length; i++) if (hops[i].where === 'container') return hops[i].hostHome ?? state.home;
+  return state.home;
 }
 
 /** Text arriving on a command's standard input, when it is known. */

@@ -1,7 +1,7 @@
 /**
- * Commands that run other commands from their arguments: `xargs`, `find -exec/-delete`, `parallel`,
- * `ssh host '...'`, `su -c`, `script -c`, `flock`, `watch`, `npx`. Each reader turns argv into what
- * would run, without running anything. Pure.
+ * Commands that run other commands from the items they are fed: `xargs`, `find -exec/-delete`, `parallel`.
+ * Each reader turns argv into what would run, without running anything (the other runners are the table-driven
+ * model of runner-model.ts). Pure.
  */
 
 /** `find`'s matched paths, as a glob over absolute paths (`**` crosses directories). */
@@ -175,94 +175,4 @@ export function planParallel(args: string[]): { commands: string[][] } | { stdin
   const items = args.slice(sep + 1).filter((a) => !a.startsWith(':::'));
   if (template.length === 0) return { commands: items.map((item) => [item]) };
   return { commands: items.map((item) => (placed ? template.map((w) => w.split(replace).join(item)) : [...template, item])) };
-}
-
-const SSH_VALUE = new Set('bcDEeFIiJLlmOopQRSWw'.split(''));
-
-/** `ssh [options] [user@]host [command...]`: the host, the remote user and the command, if any. */
-export function planSsh(args: string[]): { host: string; user?: string; command?: string } | null {
-  let user: string | undefined;
-  let i = 0;
-  for (; i < args.length; i++) {
-    const a = args[i];
-    if (!a.startsWith('-') || a === '-') break;
-    for (let j = 1; j < a.length; j++) {
-      if (SSH_VALUE.has(a[j])) {
-        const value = j === a.length - 1 ? args[++i] : a.slice(j + 1);
-        if (a[j] === 'l') user = value;
-        break;
-      }
-    }
-  }
-  const target = args[i];
-  if (!target) return null;
-  const at = target.lastIndexOf('@');
-  const host = at >= 0 ? target.slice(at + 1) : target;
-  if (at >= 0) user = target.slice(0, at).replace(/^ssh:\/\//, '');
-  const rest = args.slice(i + 1);
-  return { host, user, command: rest.length ? rest.join(' ') : undefined };
-}
-
-/** `su [options] [-c command] [user]`. */
-export function planSu(args: string[]): { command?: string; user: string } {
-  let command: string | undefined;
-  let user = 'root';
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (a === '-c' || a === '--command') command = args[++i];
-    else if (a.startsWith('--command=')) command = a.slice(10);
-    else if (a === '-s' || a === '--shell' || a === '-g' || a === '-G' || a === '--group') i++;
-    else if (a === '-' || a.startsWith('-')) continue;
-    else user = a;
-  }
-  return { command, user };
-}
-
-/** `script [options] [-c command] [file]`, `flock [options] file -c command` / `flock file command...`, `watch command...`. */
-export function planCommandRunner(program: string, args: string[]): { shellText?: string; argv?: string[] } | null {
-  if (program === 'script') {
-    for (let i = 0; i < args.length; i++) {
-      const a = args[i];
-      if (a === '--command' || /^-[a-zA-Z]*c$/.test(a)) return { shellText: args[i + 1] };
-      if (a.startsWith('--command=')) return { shellText: a.slice(10) };
-    }
-    return null;
-  }
-  if (program === 'flock') {
-    const c = args.findIndex((a) => a === '-c' || a === '--command');
-    if (c >= 0) return { shellText: args[c + 1] };
-    let i = 0;
-    while (i < args.length && args[i].startsWith('-')) i += ['-w', '--wait', '--timeout', '-E', '--conflict-exit-code'].includes(args[i]) ? 2 : 1;
-    const rest = args.slice(i + 1);
-    return rest.length ? { argv: rest } : null;
-  }
-  if (program === 'watch') {
-    let i = 0;
-    while (i < args.length && args[i].startsWith('-')) i += ['-n', '--interval', '-d'].includes(args[i]) && !/^-n\d/.test(args[i]) ? 2 : 1;
-    const rest = args.slice(i);
-    return rest.length ? { shellText: rest.join(' ') } : null;
-  }
-  return null;
-}
-
-/** Package runners: `npx rimraf x`, `pnpm dlx`, `yarn dlx`, `bunx`, `npm exec --`: the command they run. */
-export function planPackageRunner(program: string, args: string[]): { argv?: string[]; shellText?: string } | null {
-  let rest = args;
-  if (program === 'pnpm' || program === 'yarn' || program === 'npm') {
-    if (!['dlx', 'exec', 'x'].includes(args[0] ?? '')) return null;
-    rest = args.slice(1);
-  } else if (program !== 'npx' && program !== 'bunx' && program !== 'pnpx') return null;
-  let i = 0;
-  for (; i < rest.length; i++) {
-    const a = rest[i];
-    if (a === '--') {
-      i++;
-      break;
-    }
-    if (a === '-c' || a === '--call') return { shellText: rest[i + 1] };
-    if (!a.startsWith('-')) break;
-    if (a === '-p' || a === '--package') i++;
-  }
-  const argv = rest.slice(i);
-  return argv.length ? { argv } : null;
 }

@@ -4,6 +4,7 @@ import { howToAllow } from '../../config/next-step.js';
 import type { CommandAnalysis } from '../../engine/engine.js';
 import type { Effect } from '../../engine/effects.js';
 import type { Field } from '../../shell/expand.js';
+import type { RunnerHop } from '../../shell/runner-model.js';
 import { EXIT, exitCodeFor } from '../exit-codes.js';
 import { print, styleFor, verdictLabel } from '../output.js';
 import { commandEvent, policyFor, type CheckOptions } from '../check-commands.js';
@@ -33,6 +34,19 @@ function describeEffect(e: Effect): string {
   }
 }
 
+/** Which runner model unwrapped a command, and where it put it: here, a container with its mounts, a remote host. */
+export function describeHop(h: RunnerHop): string {
+  const as = h.user ? `, as ${h.user}` : '';
+  if (h.guessed) return `${h.runner} (guessed: its argument read as the command line it may run)`;
+  if (h.where === 'remote') return `${h.runner} (remote: ${h.host ?? 'another machine'}${as})`;
+  if (h.where === 'container') {
+    const mounts = (h.mounts ?? []).map((m) => `${m.inside} = ${m.host === null ? 'not a host path' : `host ${m.host}`}${m.readOnly ? ' (read-only)' : ''}`);
+    const parts = [h.host ? `image ${h.host}` : '', mounts.length ? `mounts ${mounts.join(', ')}` : 'no host path mounted', `workdir ${h.workdir ?? 'unknown'}`].filter(Boolean);
+    return `${h.runner} (container: ${parts.join('; ')}${as})`;
+  }
+  return `${h.runner} (here${as})`;
+}
+
 /** The analysis as plain data, for `--json`. */
 export function analysisJson(line: string, a: CommandAnalysis) {
   return {
@@ -45,6 +59,7 @@ export function analysisJson(line: string, a: CommandAnalysis) {
       wrappers: c.wrappers,
       via: c.via,
       remote: c.remote,
+      runners: (c.hops ?? []).map((h) => ({ ...h, text: describeHop(h) })),
       assignments: c.assignments.map(word),
       redirects: c.redirects.map((r) => `${r.fd ?? ''}${r.op} ${word(r.target)}`),
       effects: effects.map(describeEffect),
@@ -85,6 +100,7 @@ export async function runExplain(line: string, options: CheckOptions): Promise<n
       c.redirects.length ? `redirects ${c.redirects.join(', ')}` : '',
     ].filter(Boolean);
     if (details.length) out.push(`     ${style.dim(details.join('; '))}`);
+    for (const h of c.runners) out.push(`     run by ${h.text}`);
     for (const e of c.effects) out.push(`     effect: ${e}`);
   });
   for (const u of data.unparseable) out.push(`  cannot parse: ${u.error}`);
