@@ -721,7 +721,8 @@ class Walker {
 
   /** xargs, or parallel without `:::`: the command once per item read from stdin (or once with an unknown item). */
   private runItems(plan: XargsPlan, emitted: ExecutedCommand, state: ShellState, step: Step, via: string): void {
-    const input = plan.fromFile ? undefined : stdinOf(emitted);
+    // `xargs -a FILE` reads its items from a file: known when the line wrote it.
+    const input = plan.fromFile ? (plan.argFile === undefined ? undefined : this.written.get(joinPath(state.cwd, plan.argFile))) : stdinOf(emitted);
     const upstreamGlob = emitted.stdinFrom?.outputGlob;
     const template = plan.command.map(lit);
     if (input !== undefined) {
