@@ -33,6 +33,7 @@ __af_check() {
 
 # A checker process: 0 allow, 1 deny (also when it is missing or fails), 3 incomplete.
 __af_spawn_check() {
+  [[ $__af_vars_for == "$1" ]] || __af_env_of "$1"
   local rc
   if [[ ! -x ${AGENTFIREWALL_NODE-} || ! -r ${AGENTFIREWALL_CLI-} ]]; then
     printf 'agentfirewall: the checker is missing (%s); refusing the command\n' "${AGENTFIREWALL_CLI-unset}" >&2
@@ -41,7 +42,7 @@ __af_spawn_check() {
   local flags=(--source "${2%%,*}")
   [[ ,$2, == *,interactive,* ]] && flags+=(--interactive)
   [[ ,$2, == *,fragment,* ]] && flags+=(--fragment)
-  env -u NODE_OPTIONS -u NODE_EXTRA_CA_CERTS "$AGENTFIREWALL_NODE" "$AGENTFIREWALL_CLI" check --quiet --fallback "${flags[@]}" -- "$1"
+  env -u NODE_OPTIONS -u NODE_EXTRA_CA_CERTS AGENTFIREWALL_LINE_ENV="$__af_venc" "$AGENTFIREWALL_NODE" "$AGENTFIREWALL_CLI" check --quiet --fallback "${flags[@]}" -- "$1"
   rc=$?
   case $rc in
     0|1|3) return $rc ;;
@@ -75,6 +76,8 @@ __af_bind_enter() {
 
 __af_pending= __af_prev= # never taken from the environment
 __af_accept() {
+  # The variables the whole text names, read before this function's locals hide any of the same name.
+  { __af_env_of "$__af_pending${__af_pending:+$'\n'}$READLINE_LINE"; } 2>/dev/null
   local - line=$READLINE_LINE text msg rc
   set +x # the user's xtrace is for their commands
   if [[ -n $__af_nop ]]; then __af_bind_enter accept-line; __af_nop=; fi
@@ -117,7 +120,7 @@ unset __af_km
 # Layer 2: each simple command, through the resident checker (a process per command would cost ~30 ms); when it
 # stops answering (killed, hung, or its port taken by another process), through a checker process.
 __af_debug() {
-  local - rc=0
+  local - __af_rc=0
   set +x # the user's xtrace shows their commands, not the guard's (`local -` restores it)
   [[ -n ${COMP_LINE-}${READLINE_POINT-} ]] && return 0
   __af_own "${FUNCNAME[1]-}" || __af_own "$BASH_COMMAND" || __af_stale && return 0
@@ -127,10 +130,11 @@ __af_debug() {
   # A builtin that writes nothing, with plain words only (no $, quotes, redirections): nothing to ask.
   [[ $BASH_COMMAND =~ ^(:|true|false|echo|printf|test|\[|\[\[|pwd|cd|shift|read|local|let|return|break|continue)([[:space:]][][[:alnum:]_.,:=/+@%^-]*)*$ ]] && return 0
   # Loop headers are pieces: incomplete is fine. In a list: the user's set -e must not fire here.
-  __af_resident "$BASH_COMMAND" bash,interactive,fragment || rc=$?
+  __af_env_of "$BASH_COMMAND" # after the checks above: the guard's own commands must not change what it sends
+  __af_resident "$BASH_COMMAND" bash,interactive,fragment || __af_rc=$?
   # No answer to trust (the checker died, hangs, or its port is someone else's): a checker process decides.
-  if (( rc == 4 )); then rc=0; __af_spawn_check "$BASH_COMMAND" bash,interactive,fragment || rc=$?; fi
-  (( rc == 1 )) || return 0
+  if (( __af_rc == 4 )); then __af_rc=0; __af_spawn_check "$BASH_COMMAND" bash,interactive,fragment || __af_rc=$?; fi
+  (( __af_rc == 1 )) || return 0
   __af_prev=                             # asked again if it comes again
   shopt -q extdebug || shopt -s extdebug # lazily: extdebug set in a startup file switches itself off
   kill -INT $$                           # abort the rest of the line

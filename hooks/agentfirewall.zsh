@@ -24,9 +24,26 @@ _af_say() {
   print -r -- "agentfirewall: ${(U)verdict} ${rest%%\] *}] $2: ${rest#*\] }" >&2
 }
 
+# The shell parameters a line names, set now (exported or not), for the checker, which takes every variable it
+# is not sent as empty: as in the bash client, escaped NAME=value fields joined by \x1f in _af_venc. Called
+# before the caller's own locals, so that those never stand in for the user's parameters of the same name.
+typeset -g _af_venc= _af_vars_for=
+_af_env_of() {
+  _af_venc= _af_vars_for=$1
+  [[ $1 == *'$'* ]] || return 0
+  local _af_n _af_e _af_us=$'\x1f'
+  for _af_n in ${(k)parameters}; do
+    [[ $_af_n == _af_* || $1 != *$_af_n* || ! $_af_n =~ '^[A-Za-z_][A-Za-z0-9_]*$' ]] && continue
+    _af_e="$_af_n=${(P)_af_n}"
+    _af_e=${_af_e//\\/\\\\}; _af_e=${_af_e//$'\n'/\\n}; _af_e=${_af_e//$'\x1f'/\\u}
+    _af_venc+=${_af_venc:+$_af_us}$_af_e
+  done
+}
+
 # The resident checker over ztcp: 0 allow, 1 deny, 3 incomplete, 4 no answer to trust. The framing and the
 # proof are those of the bash client (agentfirewall-client.bash): fields escaped, the answer starts with the proof.
 _af_resident() {
+  [[ $_af_vars_for == "$1" ]] || _af_env_of "$1"
   local port token proof fd v c d us=$'\x1f'
   [[ -r $_af_root/.agentfirewall/run/checker ]] || return 4
   { IFS= read -r port && IFS= read -r token && IFS= read -r proof } < $_af_root/.agentfirewall/run/checker || return 4
@@ -35,7 +52,7 @@ _af_resident() {
   d=${PWD//\\/\\\\}; d=${d//$'\n'/\\n}; d=${d//$'\x1f'/\\u}
   ztcp 127.0.0.1 $port 2>/dev/null || return 4
   fd=$REPLY
-  print -r -u $fd -- "$token$us$2$us$d$us$c" 2>/dev/null
+  print -r -u $fd -- "$token$us$2$us$d$us$c${_af_venc:+$us$_af_venc}" 2>/dev/null
   IFS= read -r -t 5 -u $fd v
   ztcp -c $fd
   if [[ $v != "$proof "* ]]; then
@@ -62,6 +79,7 @@ _af_check() {
 
 # A checker process: 0 allow, 1 deny (also when it is missing or fails), 3 incomplete.
 _af_spawn_check() {
+  [[ $_af_vars_for == "$1" ]] || _af_env_of "$1"
   local rc
   if [[ ! -x ${AGENTFIREWALL_NODE-} || ! -r ${AGENTFIREWALL_CLI-} ]]; then
     print -r -- "agentfirewall: the checker is missing (${AGENTFIREWALL_CLI-unset}); refusing the command" >&2
@@ -70,7 +88,7 @@ _af_spawn_check() {
   local -a flags=(--source ${2%%,*})
   [[ ,$2, == *,interactive,* ]] && flags+=(--interactive)
   [[ ,$2, == *,fragment,* ]] && flags+=(--fragment)
-  env -u NODE_OPTIONS -u NODE_EXTRA_CA_CERTS "$AGENTFIREWALL_NODE" "$AGENTFIREWALL_CLI" check --quiet --fallback $flags -- "$1"
+  env -u NODE_OPTIONS -u NODE_EXTRA_CA_CERTS AGENTFIREWALL_LINE_ENV="$_af_venc" "$AGENTFIREWALL_NODE" "$AGENTFIREWALL_CLI" check --quiet --fallback $flags -- "$1"
   rc=$?
   case $rc in
     0|1|3) return $rc ;;
@@ -79,6 +97,7 @@ _af_spawn_check() {
 }
 
 _af_accept_line() {
+  _af_env_of "$PREBUFFER$BUFFER" # before the locals below can hide a parameter of the same name
   local full="$PREBUFFER$BUFFER" msg rc
   if [[ -n ${full//[[:space:]]/} ]] && _af_in_project; then
     # The message is held back so that it can go below the refused line, which stays on the screen.
@@ -106,10 +125,11 @@ unset _af_km
 
 TRAPDEBUG() {
   # The guard's own functions, by exact name (a user's _af_x is checked).
-  local own='_af_(in_project|resident|say|check|spawn_check|accept_line)'
+  local own='_af_(in_project|resident|say|check|spawn_check|accept_line|env_of)'
   [[ ${funcstack[2]-} == ${~own} || -n ${WIDGET-} || -z ${ZSH_DEBUG_CMD-} || ${ZSH_DEBUG_CMD%% *} == ${~own} ]] && return 0
   _af_in_project || return 0
   [[ -r $_af_root/.agentfirewall/run/checker ]] || return 0
+  _af_env_of "$ZSH_DEBUG_CMD" # before the local below can hide a parameter named rc
   local rc=0
   _af_resident "$ZSH_DEBUG_CMD" zsh,interactive,fragment || rc=$? # in a list: the user's ERR_EXIT must not fire here
   # No answer to trust (the checker died, hangs, or its port is someone else's): a checker process decides.

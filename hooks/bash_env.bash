@@ -24,7 +24,7 @@ if [[ $- != *i* && -n ${BASH_EXECUTION_STRING-} ]]; then
           printf 'agentfirewall: the checker is missing (%s); refusing the command\n' '@CLI@' >&2
           exit 126
         fi
-        env -u NODE_OPTIONS -u NODE_EXTRA_CA_CERTS '@NODE@' '@CLI@' check --quiet --fallback --source bash -- "$BASH_EXECUTION_STRING" || exit 126
+        env -u NODE_OPTIONS -u NODE_EXTRA_CA_CERTS AGENTFIREWALL_LINE_ENV="$__af_venc" '@NODE@' '@CLI@' check --quiet --fallback --source bash -- "$BASH_EXECUTION_STRING" || exit 126
         ;;
     esac
     # The backstop only with a checker that answered just now: a stale run/checker (its process killed) would
@@ -46,7 +46,7 @@ if [[ $- != *i* && -n ${BASH_EXECUTION_STRING-} ]]; then
         kill -"$sig" $$
       }
       __af_debug() {
-        local - rc=0
+        local - __af_rc=0
         set +x # the user's xtrace shows their commands, not the guard's (`local -` restores it)
         # After a refusal only the shell's exit traps run: the user's own, judged when they were set.
         [[ -n $__af_refused ]] && return 0
@@ -56,14 +56,15 @@ if [[ $- != *i* && -n ${BASH_EXECUTION_STRING-} ]]; then
         [[ $BASH_COMMAND == 'for '* || $BASH_COMMAND == '(('* ]] && return 0
         # A builtin that writes nothing, with plain words only (no $, quotes, redirections): nothing to ask.
         [[ $BASH_COMMAND =~ ^(:|true|false|echo|printf|test|\[|\[\[|pwd|cd|shift|read|local|let|return|break|continue)([[:space:]][][[:alnum:]_.,:=/+@%^-]*)*$ ]] && return 0
-        __af_resident "$BASH_COMMAND" bash,fragment || rc=$? # in a list: the user's set -e must not fire here
-        if (( rc == 4 )); then # the checker went away mid-string: ask a checker process instead, never let it pass
-          rc=0
-          env -u NODE_OPTIONS -u NODE_EXTRA_CA_CERTS '@NODE@' '@CLI@' check --quiet --fallback --fragment --source bash -- "$BASH_COMMAND" || rc=$?
-          (( rc == 3 )) && rc=0 # an incomplete piece (a loop header): its commands are asked one by one
-          (( rc == 0 )) || rc=1
+        __af_env_of "$BASH_COMMAND" # after the checks above: the guard's own commands must not change what it sends
+        __af_resident "$BASH_COMMAND" bash,fragment || __af_rc=$? # in a list: the user's set -e must not fire here
+        if (( __af_rc == 4 )); then # the checker went away mid-string: ask a checker process instead, never let it pass
+          __af_rc=0
+          env -u NODE_OPTIONS -u NODE_EXTRA_CA_CERTS AGENTFIREWALL_LINE_ENV="$__af_venc" '@NODE@' '@CLI@' check --quiet --fallback --fragment --source bash -- "$BASH_COMMAND" || __af_rc=$?
+          (( __af_rc == 3 )) && __af_rc=0 # an incomplete piece (a loop header): its commands are asked one by one
+          (( __af_rc == 0 )) || __af_rc=1
         fi
-        (( rc == 1 )) || return 0
+        (( __af_rc == 1 )) || return 0
         __af_refused=1
         (( BASH_SUBSHELL )) && __af_stop # a subshell's exit alone would not stop the shell
         exit 126

@@ -11,6 +11,17 @@ if [[ -n ${ZSH_EXECUTION_STRING-} && ! -o interactive ]]; then
   done
   if [[ -n $_af_root ]]; then
     _af_verdict=4
+    # The parameters the string names, for the checker (which takes a variable it is not sent as empty): escaped
+    # NAME=value fields joined by \x1f, as in agentfirewall.zsh.
+    _af_venc= _af_us=$'\x1f'
+    if [[ $ZSH_EXECUTION_STRING == *'$'* ]]; then
+      for _af_n in ${(k)parameters}; do
+        [[ $_af_n == _af_* || $ZSH_EXECUTION_STRING != *$_af_n* || ! $_af_n =~ '^[A-Za-z_][A-Za-z0-9_]*$' ]] && continue
+        _af_e="$_af_n=${(P)_af_n}"
+        _af_e=${_af_e//\\/\\\\}; _af_e=${_af_e//$'\n'/\\n}; _af_e=${_af_e//$'\x1f'/\\u}
+        _af_venc+=${_af_venc:+$_af_us}$_af_e
+      done
+    fi
     # The resident checker's framing and proof, as in agentfirewall.zsh: fields escaped (\ \\, newline \n,
     # \x1f \u), and an answer that does not start with the proof is not believed.
     if [[ -r $_af_root/.agentfirewall/run/checker ]] && zmodload zsh/net/tcp 2>/dev/null; then
@@ -19,7 +30,7 @@ if [[ -n ${ZSH_EXECUTION_STRING-} && ! -o interactive ]]; then
         _af_fd=$REPLY
         _af_c=${ZSH_EXECUTION_STRING//\\/\\\\}; _af_c=${_af_c//$'\n'/\\n}; _af_c=${_af_c//$'\x1f'/\\u}
         _af_d=${PWD//\\/\\\\}; _af_d=${_af_d//$'\n'/\\n}; _af_d=${_af_d//$'\x1f'/\\u}
-        print -r -u $_af_fd -- "$_af_token"$'\x1f'zsh$'\x1f'"$_af_d"$'\x1f'"$_af_c" 2>/dev/null
+        print -r -u $_af_fd -- "$_af_token"$'\x1f'zsh$'\x1f'"$_af_d"$'\x1f'"$_af_c${_af_venc:+$_af_us$_af_venc}" 2>/dev/null
         IFS= read -r -t 5 -u $_af_fd _af_v
         ztcp -c $_af_fd
         if [[ $_af_v == "$_af_proof "* ]]; then
@@ -45,9 +56,9 @@ if [[ -n ${ZSH_EXECUTION_STRING-} && ! -o interactive ]]; then
         print -r -- "agentfirewall: the checker is missing (@CLI@); refusing the command" >&2
         exit 126
       fi
-      env -u NODE_OPTIONS -u NODE_EXTRA_CA_CERTS '@NODE@' '@CLI@' check --quiet --fallback --source zsh -- "$ZSH_EXECUTION_STRING" || exit 126
+      env -u NODE_OPTIONS -u NODE_EXTRA_CA_CERTS AGENTFIREWALL_LINE_ENV="$_af_venc" '@NODE@' '@CLI@' check --quiet --fallback --source zsh -- "$ZSH_EXECUTION_STRING" || exit 126
     fi
-    unset _af_verdict _af_port _af_token _af_proof _af_fd _af_v _af_rest _af_c _af_d
+    unset _af_verdict _af_port _af_token _af_proof _af_fd _af_v _af_rest _af_c _af_d _af_venc _af_n _af_e _af_us
   fi
   unset _af_root
 fi

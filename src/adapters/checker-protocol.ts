@@ -1,10 +1,12 @@
 import { timingSafeEqual } from 'node:crypto';
+import { decodeEnvFields, escapeField, FIELD, unescapeField } from './line-env.js';
 
 /**
  * The wire format between the shell guards and the resident checker, kept apart from the server so that the
  * framing can be tested on its own.
  *
- * A request is one line: `<token> US <flags> US <cwd> US <command> LF` (US = \x1f). Every field is escaped
+ * A request is one line: `<token> US <flags> US <cwd> US <command> [US <NAME=value>]… LF` (US = \x1f), the
+ * fields after the command being the shell variables the line names (a variable not sent is empty). Every field is escaped
  * reversibly, so that no byte of a command can end a field or the line: `\` is sent as `\\`, LF as `\n` and
  * US as `\u`. Any other byte goes as it is (the guards do this with three parameter substitutions, which
  * act on single bytes that never occur inside a multi-byte character, so the locale does not matter).
@@ -12,7 +14,7 @@ import { timingSafeEqual } from 'node:crypto';
  * the server holds besides the guards, so a process that took over a dead checker's port and received the
  * token cannot answer in its place.
  */
-export const FIELD = '\x1f';
+export { escapeField, FIELD, unescapeField } from './line-env.js';
 
 /** A command (or cwd) longer than this, escaped, is refused: the guards' commands are never near it. */
 export const MAX_REQUEST_BYTES = 1_000_000;
@@ -22,38 +24,24 @@ export interface CheckerRequest {
   flags: string;
   cwd: string;
   command: string;
-}
-
-/** Escape one field the way the guards do (used by the tests' client and by `serve` probing its peer). */
-export function escapeField(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/\x1f/g, '\\u');
-}
-
-const UNESCAPE: Record<string, string> = { '\\': '\\', n: '\n', u: FIELD };
-
-/** Undo escapeField; undefined for an escape the guards never send (the request is then refused). */
-export function unescapeField(text: string): string | undefined {
-  let bad = false;
-  const out = text.replace(/\\([\s\S]?)/g, (_, c: string) => {
-    const plain = UNESCAPE[c];
-    if (plain === undefined) bad = true;
-    return plain ?? '';
-  });
-  return bad ? undefined : out;
+  /** The shell variables the line names, as the guard's shell holds them now (fields after the command). */
+  env?: Record<string, string>;
 }
 
 /** One request line as a guard writes it (without the trailing LF). */
 export function encodeRequest(token: string, request: CheckerRequest): string {
-  return [token, request.flags, request.cwd, request.command].map(escapeField).join(FIELD);
+  const env = Object.entries(request.env ?? {}).map(([k, v]) => `${k}=${v}`);
+  return [token, request.flags, request.cwd, request.command, ...env].map(escapeField).join(FIELD);
 }
 
 /** The fields after the token; undefined when the line is not four well-escaped fields. */
 export function decodeRequest(rest: string): CheckerRequest | undefined {
   const fields = rest.split(FIELD);
-  if (fields.length !== 3) return undefined;
-  const [flags, cwd, command] = fields.map(unescapeField);
+  if (fields.length < 3) return undefined;
+  const [flags, cwd, command] = fields.slice(0, 3).map(unescapeField);
   if (flags === undefined || cwd === undefined || command === undefined) return undefined;
-  return { flags, cwd, command };
+  const env = decodeEnvFields(fields.slice(3));
+  return env ? { flags, cwd, command, env } : undefined;
 }
 
 /** Constant-time comparison of a received token with ours (no early exit to time). */

@@ -104,6 +104,8 @@ async function listen(projectDir: string, home: string, onError: (message: strin
     const { engine, audit } = now;
     const decision = decideCommand(engine, {
       type: 'command', command, cwd, home, interactive: options.includes('interactive'), fragment: options.includes('fragment'),
+      // The guard's shell, not this server's environment: what it did not send is unset there.
+      env: { ...request.env, PWD: cwd },
     });
     if (decision.rule === 'parse/incomplete') return 'incomplete';
     try {

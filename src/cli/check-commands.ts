@@ -4,6 +4,7 @@ import { shouldRecord } from '../adapters/audit-level.js';
 import { openAuditLog } from '../adapters/audit-log.js';
 import { decisionNotice } from '../adapters/breaker-notice.js';
 import { decideCommand } from '../adapters/path-facts.js';
+import { parseLineEnv } from '../adapters/line-env.js';
 import { firewallPaths, requireDist } from '../config/locate.js';
 import { loadPolicy } from '../config/policy-cache.js';
 import type { LoadedPolicy } from '../config/policy-types.js';
@@ -114,12 +115,17 @@ async function report(
 }
 
 /** The environment variables a line refers to (`$NAME`, `${NAME...}`); copying all of process.env is slow. */
-function referencedEnv(command: string): Record<string, string> {
+/**
+ * The environment the line runs in: every variable of this process (it runs with the caller's environment, and
+ * the engine takes a variable it is not given as empty), with `lineEnv` the shell variables a guard sent
+ * (`AGENTFIREWALL_LINE_ENV`, which also carries unexported ones). bash never takes IFS from its environment.
+ */
+function lineEnvironment(lineEnv: boolean): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const m of command.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)) {
-    const value = process.env[m[1]];
-    if (value !== undefined) env[m[1]] = value;
-  }
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
+  delete env.IFS;
+  delete env.AGENTFIREWALL_LINE_ENV;
+  if (lineEnv) Object.assign(env, parseLineEnv(process.env.AGENTFIREWALL_LINE_ENV));
   return env;
 }
 
@@ -127,9 +133,9 @@ function referencedEnv(command: string): Record<string, string> {
 export const lazyGlob: GlobMatcherFactory = (glob) => requireDist<typeof import('../config/glob.js')>('config/glob.js').picomatchGlob(glob);
 
 /** The engine event for a command line run from `cwd`. */
-export function commandEvent(command: string, cwd?: string): Extract<FirewallEvent, { type: 'command' }> {
+export function commandEvent(command: string, cwd?: string, lineEnv = false): Extract<FirewallEvent, { type: 'command' }> {
   const realCwd = resolveExisting(resolve(cwd ?? process.cwd()), true);
-  const env = referencedEnv(command);
+  const env = lineEnvironment(lineEnv);
   env.PWD = realCwd;
   return { type: 'command', command, cwd: realCwd, home: homeDir(), env };
 }
@@ -139,7 +145,8 @@ export async function runCheck(command: string, options: CheckOptions): Promise<
   const cwd = resolve(options.cwd ?? process.cwd());
   const loaded = await policyFor(cwd, options.fallback);
   if (typeof loaded === 'number') return loaded;
-  const event = commandEvent(command, cwd);
+  // A shell guard sends its shell's variables with the line; an agent's hook has no such caller.
+  const event = commandEvent(command, cwd, true);
   if (options.interactive) event.interactive = true;
   if (options.fragment) event.fragment = true;
   const decision = decideCommand(new Engine(loaded.policy, { glob: lazyGlob }), event);

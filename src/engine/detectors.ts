@@ -464,12 +464,36 @@ export const DETECTORS: readonly Detector[] = [
     },
   },
   {
+    name: 'unknown-part',
+    kinds: ['unknown-part'],
+    description: 'recursive delete, move or world-writable chmod of a protected root followed by a part known only at run time, which may be empty',
+    find: (facts, ctx) => unknownPartFindings(facts, ctx),
+  },
+  {
     name: 'hook-tampering',
     kinds: ['tamper'],
     description: 'switching off or going around the shell guards: traps, key bindings, BASH_ENV/ZDOTDIR, zsh -f, bash --posix, env -i',
     find: (facts) => facts.effects.flatMap((e) => (e.kind === 'tamper' ? [finding(facts, `tampers with the shell guards: ${e.how}`)] : [])),
   },
 ];
+
+/** The rules a target with its unknown parts empty would meet: the protected roots (/, system, homes, project, .git). */
+const ROOT_DETECTORS = ['rm-root', 'rm-system', 'rm-home', 'rm-project', 'git-dir'];
+
+function unknownPartFindings(facts: CommandFacts, ctx: DetectorContext): Finding[] {
+  const out: Finding[] = [];
+  for (const e of facts.effects) {
+    if (e.kind !== 'unknown-part') continue;
+    const inner = e.of;
+    // A chmod matters where it opens the tree for writing (or its mode is not known).
+    const effect: Effect = inner.kind === 'chmod' ? { kind: 'delete', target: inner.target, recursive: true, how: inner.how } : inner;
+    if (inner.kind === 'chmod' && inner.mode !== '' && !grantsOtherWrite(inner.mode)) continue;
+    const probe: CommandFacts = { command: facts.command, effects: [effect] };
+    const hit = ROOT_DETECTORS.flatMap((n) => detector(n)?.find(probe, ctx) ?? [])[0];
+    if (hit) out.push(finding(facts, `part of the target is known only at run time and may be empty: then it is a ${hit.reason} (${inner.target.path})`));
+  }
+  return out;
+}
 
 export const DETECTOR_NAMES: readonly string[] = DETECTORS.map((d) => d.name);
 

@@ -39,7 +39,9 @@ export type Effect =
   | { kind: 'signal'; signal: string; how: string; ownJobs?: boolean }
   | { kind: 'git'; op: 'push-force' | 'reset-hard' | 'clean-force' | 'discard-work'; how: string; why?: string }
   | { kind: 'disk'; device: string; how: string }
-  | { kind: 'tamper'; how: string };
+  | { kind: 'tamper'; how: string }
+  /** A tree removal or recursive chmod of a target with unknown parts, each read as empty (`rm -rf ~/"$(cat f)"`). */
+  | { kind: 'unknown-part'; of: Extract<Effect, { kind: 'delete' | 'move' | 'chmod' }>; how: string };
 
 const BLOCK_DEVICE = /^\/dev\/(sd[a-z]+\d*|hd[a-z]+\d*|vd[a-z]+\d*|xvd[a-z]+\d*|nvme\d+n\d+(p\d+)?|mmcblk\d+(p\d+)?|disk\d+(s\d+)?|rdisk\d+(s\d+)?|md\d+|dm-\d+|mapper\/.+|sr\d+|loop\d+)$/;
 const NOT_A_FILE = /^\/dev\/(null|zero|stdout|stderr|stdin|tty|full|random|urandom|fd\/\d+)$|^\/proc\/self\/fd\//;
@@ -127,6 +129,9 @@ export function effectsOf(command: ExecutedCommand): Effect[] {
     if (t) {
       const e = make(t);
       if (e) effects.push(e);
+    } else {
+      const u = unknownPartEffect(field, cwd, make);
+      if (u) effects.push(u);
     }
   };
   switch (name) {
@@ -361,6 +366,18 @@ export function effectsOf(command: ExecutedCommand): Effect[] {
     if (e.kind === 'write' && isBlockDevice(e.target.path)) effects[i] = { kind: 'disk', device: e.target.path, how };
   }
   return withoutDryRunDisks(effects, name, args);
+}
+
+/**
+ * A target whose unknown parts may all be empty (nothing known follows the last one but `/`, `.` or a wildcard):
+ * the tree removal or recursive chmod it would be with them empty, for the `unknown-part` rule to judge.
+ */
+function unknownPartEffect(field: Field, cwd: string, make: (t: Target) => Effect | null): Effect | null {
+  if (!field.dynamic || field.text === '' || !/^[/.*?]*$/.test(field.tail ?? '')) return null;
+  const e = make({ path: joinPath(cwd, field.text), glob: field.glob, dot: field.dotGlob === true });
+  if (!e) return null;
+  if ((e.kind === 'delete' && e.recursive) || e.kind === 'move' || (e.kind === 'chmod' && e.recursive)) return { kind: 'unknown-part', of: e, how: e.how };
+  return null;
 }
 
 function lit(text: string): Field {

@@ -2,6 +2,7 @@ import { mayRunInArithmetic } from './arithmetic.js';
 import type { Script, Word, WordPart } from './ast.js';
 import { LIMITS, TooComplex, type Budget } from './limits.js';
 import { parseArithmeticText } from './parse.js';
+import { expandParam as expandParamWith, type ParamHost } from './param-ops.js';
 import { homeOf, joinPath } from './paths.js';
 
 /** One field of an expanded word: what a program would receive as one argument. */
@@ -17,14 +18,22 @@ export interface Field {
   content?: string;
   /** The glob also matches hidden names (paths found by `find`, which does not skip them). */
   dotGlob?: boolean;
+  /** For a dynamic field: the known text after its last unknown part (`/` in `"$DIR"/`). Its `text` reads every unknown part as empty. */
+  tail?: string;
 }
 
 /** What the static expansion knows about the shell at one point of the line. */
 export interface ShellState {
   /** Variables whose values are known (assigned on the line or given by the caller). */
   vars: Map<string, string>;
-  /** Names known to be unset; everything not in `vars` or here is unknown. */
+  /** Names known to be unset; everything not in `vars` or here is unknown, unless `closedEnv`. */
   unset: Set<string>;
+  /** The environment is the command's whole environment: a name set neither there nor on the line is empty. */
+  closedEnv?: boolean;
+  /** Names whose value was set on the line from something unknown (`d=$(cmd)`): not empty, unknown. */
+  unknown?: Set<string>;
+  /** Indexed arrays with known elements (`a=(x "y z")`, `mapfile`); `vars` holds element 0. */
+  arrays?: Map<string, string[]>;
   cwd: string;
   home: string;
   /** `$0`, `$1` ... of a `sh -c` body or a function call. */
@@ -106,6 +115,9 @@ export function expandToString(word: Word, state: ShellState, substitute: Substi
   };
   const producers = fields.flatMap((f) => f.producers ?? []);
   if (producers.length) field.producers = [...new Set(producers)];
+  // `< <(cmd)`: the path still carries the text a reader gets.
+  if (fields.length === 1 && fields[0].content !== undefined) field.content = fields[0].content;
+  if (field.dynamic) field.tail = fields[fields.length - 1].tail ?? '';
   return field;
 }
 
@@ -178,10 +190,9 @@ function expandParts(
           } else pushWords(args);
           break;
         }
-        const value = expandParam(part, state, substitute);
-        if (part.quoted && part.all && !part.op && !part.length && !value.dynamic) {
-          // Arrays are kept as their elements joined by spaces: "${a[@]}" gives them back one word each.
-          pushWords(value.text.split(' '));
+        const value = expandParamWith(part, state, substitute, PARAM_HOST);
+        if (part.quoted && value.elements && !value.dynamic) {
+          pushWords(value.elements);
           break;
         }
         if (part.quoted) {
@@ -230,6 +241,11 @@ function expandParts(
     if (text === '' && !quotedAny && !dynamic && split) continue; // unquoted empty expansion vanishes
     const glob = segs.some((s) => (!s.quoted || s.globValue) && /[*?[]/.test(s.text));
     const field: Field = { text, dynamic, glob };
+    if (dynamic) {
+      let tail = '';
+      for (let k = segs.length - 1; k >= 0 && !segs[k].dynamic; k--) tail = segs[k].text + tail;
+      field.tail = tail;
+    }
     if (segs.some((s) => s.producers)) {
       field.producers = [...new Set(segs.flatMap((s) => s.producers ?? []))];
       const content = segs.find((s) => s.content !== undefined)?.content;
@@ -258,120 +274,7 @@ function expandTilde(text: string, state: ShellState, assignment: boolean): stri
   return text.split(':').map(expandOne).join(':');
 }
 
-function expandParam(
-  part: Extract<WordPart, { type: 'param' }>, state: ShellState, substitute: Substituter,
-): { text: string; dynamic: boolean } {
-  // `${a[$(cmd)]}`: the subscript's substitutions run before the element is read.
-  if (part.index) expandArithmetic(part.index, state, substitute);
-  const lookup = (name: string): { value: string | undefined; known: boolean } => {
-    if (/^[0-9]$/.test(name)) {
-      if (!state.positional) return { value: undefined, known: false };
-      return { value: state.positional[Number(name)], known: true };
-    }
-    if (name === '#' && state.positional) return { value: String(state.positional.length - 1), known: true };
-    if (name === '@' || name === '*') {
-      if (!state.positional) return { value: undefined, known: false };
-      return { value: state.positional.slice(1).join(' '), known: true };
-    }
-    if (state.vars.has(name)) return { value: state.vars.get(name), known: true };
-    if (state.unset.has(name)) return { value: undefined, known: true };
-    return { value: undefined, known: false };
-  };
-  // `${!name}`: the variable whose name is name's value, when that is a known plain name.
-  const target = part.indirect ? lookup(part.name) : undefined;
-  if (target && !(target.known && target.value !== undefined && /^([A-Za-z_][A-Za-z0-9_]*|[0-9])$/.test(target.value))) return { text: '', dynamic: true };
-  // `${m[key]}` of an element the line assigned by key (`declare -A m=([key]=v)`), kept as the variable `m[key]`.
-  const element = part.index && !target ? `${part.name}[${part.index.raw}]` : undefined;
-  const { value, known } = lookup(element !== undefined && state.vars.has(element) ? element : target?.value ?? part.name);
-  if (part.length) return known ? { text: String((value ?? '').length), dynamic: false } : { text: '', dynamic: true };
-  const op = part.op;
-  if (!op) return known ? { text: value ?? '', dynamic: false } : { text: '', dynamic: true };
-  const arg = () => (part.arg ? expandToString(part.arg, state, substitute) : { text: '', dynamic: false, glob: false });
-  const isSet = value !== undefined;
-  const nonEmpty = isSet && value !== '';
-  switch (op) {
-    case ':-':
-    case ':=':
-      // An unknown variable is treated as empty here: a guard must consider the default the shell may use.
-      if (!known || !nonEmpty) {
-        const a = arg();
-        if (op === ':=' && !a.dynamic) state.vars.set(part.name, a.text);
-        return { text: a.text, dynamic: a.dynamic };
-      }
-      return { text: value!, dynamic: false };
-    case '-':
-    case '=':
-      if (!known || !isSet) {
-        const a = arg();
-        return { text: a.text, dynamic: a.dynamic };
-      }
-      return { text: value!, dynamic: false };
-    case ':+':
-    case '+':
-      if (!known) return { text: '', dynamic: true };
-      if (op === ':+' ? nonEmpty : isSet) {
-        const a = arg();
-        return { text: a.text, dynamic: a.dynamic };
-      }
-      return { text: '', dynamic: false };
-    case ':?':
-    case '?':
-      return known ? { text: value ?? '', dynamic: false } : { text: '', dynamic: true };
-    case '#':
-    case '##':
-    case '%':
-    case '%%': {
-      if (!known) return { text: '', dynamic: true };
-      const a = arg();
-      if (a.dynamic) return { text: '', dynamic: true };
-      return { text: trimPattern(value ?? '', a.text, op), dynamic: false };
-    }
-    default:
-      return known ? { text: value ?? '', dynamic: true } : { text: '', dynamic: true };
-  }
-}
-
-/**
- * `${v#pat}` and friends, for patterns made of literal text and `*`, in time linear in the value (no regular
- * expression, no trying every split: a long value would otherwise cost seconds). A prefix matches `p0*…*pk`
- * when it starts with p0, ends with pk, and the middle pieces fit between in order, which their earliest
- * placements decide once for every prefix (and their latest placements for every suffix).
- */
-function trimPattern(value: string, pattern: string, op: string): string {
-  const fromStart = op[0] === '#';
-  const longest = op.length === 2;
-  const pieces = pattern.split('*');
-  if (pieces.length === 1) {
-    if (fromStart) return value.startsWith(pattern) ? value.slice(pattern.length) : value;
-    return value.endsWith(pattern) ? value.slice(0, value.length - pattern.length) : value;
-  }
-  const first = pieces[0];
-  const last = pieces[pieces.length - 1];
-  const middle = pieces.slice(1, -1);
-  if (fromStart) {
-    if (!value.startsWith(first)) return value;
-    let end = first.length;
-    for (const m of middle) {
-      const found = value.indexOf(m, end);
-      if (found < 0) return value;
-      end = found + m.length;
-    }
-    const at = longest ? value.lastIndexOf(last) : value.indexOf(last, end);
-    return at < end ? value : value.slice(at + last.length);
-  }
-  if (!value.endsWith(last)) return value;
-  let start = value.length - last.length;
-  for (let k = middle.length - 1; k >= 0; k--) {
-    const from = start - middle[k].length;
-    const found = from < 0 ? -1 : value.lastIndexOf(middle[k], from);
-    if (found < 0) return value;
-    start = found;
-  }
-  const maxStart = start - first.length;
-  if (maxStart < 0) return value;
-  const at = longest ? value.indexOf(first) : value.lastIndexOf(first, maxStart);
-  return at < 0 || at > maxStart ? value : value.slice(0, at);
-}
+const PARAM_HOST: ParamHost = { toString: (w, s, sub) => expandToString(w, s, sub), arithmetic: (e, s, sub) => expandArithmetic(e, s, sub) };
 
 /** How many variable values deep arithmetic follows `a[$(cmd)]` hidden in a value (bash evaluates values too). */
 const MAX_ARITH_VALUE_DEPTH = 8;
@@ -383,6 +286,7 @@ const MAX_ARITH_VALUE_DEPTH = 8;
  */
 export function expandArithmetic(expr: Word, state: ShellState, substitute: Substituter, depth = 0): string | undefined {
   const expanded = expandToString(expr, state, substitute);
+  forgetArithmeticAssignments(expanded.text, state);
   if (depth < MAX_ARITH_VALUE_DEPTH) {
     for (const name of expanded.text.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []) {
       const value = state.vars.get(name);
@@ -394,6 +298,22 @@ export function expandArithmetic(expr: Word, state: ShellState, substitute: Subs
   const t = expanded.text.trim();
   if (!expanded.dynamic && /^-?\d+$/.test(t)) return String(Number(t));
   return undefined;
+}
+
+/** Names an arithmetic expression assigns (`n=0`, `n++`, `--n`, `x+=2`): their values are known only at run time. */
+function forgetArithmeticAssignments(text: string, state: ShellState): void {
+  if (!/=|\+\+|--/.test(text)) return;
+  const names = [
+    ...text.matchAll(/([A-Za-z_][A-Za-z0-9_]*)\s*(?:\[[^\]]*\])?\s*(?:\*\*|<<|>>|[-+*/%&|^])?=(?!=)/g),
+    ...text.matchAll(/([A-Za-z_][A-Za-z0-9_]*)\s*(?:\+\+|--)/g),
+    ...text.matchAll(/(?:\+\+|--)\s*([A-Za-z_][A-Za-z0-9_]*)/g),
+  ].map((m) => m[1]);
+  for (const name of names) {
+    state.vars.delete(name);
+    state.unset.delete(name);
+    state.arrays?.delete(name);
+    (state.unknown ??= new Set()).add(name);
+  }
 }
 
 /**

@@ -10,6 +10,7 @@ import { isRunner, planInnerCommand, planRunner, type RunnerHop, type RunnerPlan
 import { resolveCommandWord } from './command-names.js';
 import { planGit, recordGitConfig, type GitLineConfig } from './git-config.js';
 import { recordScripts, scriptsRun, type LineScripts } from './npm-scripts.js';
+import { lookupVar } from './param-ops.js';
 import { staticOutput } from './static-output.js';
 import { commandName, shellInvocation, SHELLS, unwrapOnce } from './wrappers.js';
 
@@ -80,7 +81,7 @@ export interface Interpretation {
 export interface InterpretContext {
   cwd: string;
   home: string;
-  /** Known environment variables; all others are unknown (not empty). */
+  /** The command's environment: a variable it does not hold (and the line does not set) is empty, as in bash. */
   env?: Record<string, string>;
   /** The protected project's root, for what `git rev-parse --show-toplevel` prints inside it. */
   projectDir?: string;
@@ -119,7 +120,8 @@ export function interpret(script: Script, context: InterpretContext): Interpreta
   vars.set('HOME', context.home);
   vars.set('PWD', context.cwd);
   const budget = new Budget();
-  const state: ShellState = { vars, unset: new Set(), cwd: context.cwd, home: context.home, positional: null, dirStack: [], budget, dialect: 'bash' };
+  // The event's environment is the command's own (or none at all): a name it does not set is empty.
+  const state: ShellState = { vars, unset: new Set(), closedEnv: true, arrays: new Map(), cwd: context.cwd, home: context.home, positional: null, dirStack: [], budget, dialect: 'bash' };
   const walker = new Walker(context.projectDir);
   let tooComplex: string | undefined;
   try {
@@ -139,6 +141,9 @@ function cloneState(state: ShellState): ShellState {
   return {
     vars: new Map(state.vars),
     unset: new Set(state.unset),
+    closedEnv: state.closedEnv,
+    unknown: state.unknown ? new Set(state.unknown) : undefined,
+    arrays: state.arrays ? new Map(state.arrays) : undefined,
     cwd: state.cwd,
     home: state.home,
     positional: state.positional ? [...state.positional] : null,
@@ -164,10 +169,10 @@ interface Step {
 export const UNKNOWN_DIR = '/\u0000unknown/\u0000a/\u0000b/\u0000c/\u0000d/\u0000e/\u0000f/\u0000g';
 
 /** Programs whose output `staticOutput` can know. */
-const STATIC_OUTPUT = new Set(['echo', 'printf', 'pwd', 'dirname', 'basename', 'cat', 'base64', 'xxd', 'rev', 'tr', 'which', 'git']);
+const STATIC_OUTPUT = new Set(['echo', 'printf', 'pwd', 'dirname', 'basename', 'cat', 'base64', 'xxd', 'rev', 'tr', 'which', 'git', 'realpath', 'readlink']);
 
 /** Builtins that change the shell's own state (directory, variables, positional parameters). */
-const SHELL_STATE_BUILTINS = new Set(['cd', 'pushd', 'popd', 'export', 'declare', 'typeset', 'local', 'readonly', 'unset', 'set']);
+const SHELL_STATE_BUILTINS = new Set(['cd', 'pushd', 'popd', 'export', 'declare', 'typeset', 'local', 'readonly', 'unset', 'set', 'shift']);
 
 /** Programs that run other code or commands from their arguments or input; everything else is a leaf. */
 const RUNNERS = new Set(['eval', 'let', 'trap', 'source', '.', 'xargs', 'find', 'parallel', 'git', 'ls', 'busybox']);
@@ -270,10 +275,27 @@ class Walker {
         }
         if (cmd.elseBody) this.script(cmd.elseBody, state, step);
         return;
-      case 'loop':
+      case 'loop': {
+        // `while read -r d; do …; done <<< "$x"`: one round per line of a known feed, each `read` taking its line.
+        const feed = step.stdinFrom?.output;
+        if (feed !== undefined && cmd.kind === 'while' && readsLine(cmd.cond)) {
+          const lines = feed.split('\n');
+          if (lines[lines.length - 1] === '') lines.pop();
+          for (const line of lines) {
+            state.budget?.walk();
+            if (this.truncated) return;
+            const carrier = this.emit([], [[]], [], state, [], { ...step, stdinFrom: undefined });
+            carrier.output = `${line}\n`;
+            const round: Step = { ...step, stdinFrom: carrier, substitute: undefined };
+            this.script(cmd.cond, state, round);
+            this.script(cmd.body, state, round);
+          }
+          return;
+        }
         this.script(cmd.cond, state, step);
         this.script(cmd.body, state, step);
         return;
+      }
       case 'for': {
         const items = cmd.items
           ? expandWords(cmd.items, state, this.substitute(step))
@@ -290,8 +312,7 @@ class Walker {
           state.budget?.walk();
           if (this.truncated) return;
           if (item.dynamic) {
-            state.vars.delete(cmd.variable);
-            state.unset.delete(cmd.variable);
+            setVar(state, cmd.variable, { text: '', dynamic: true, glob: false });
           } else state.vars.set(cmd.variable, item.text);
           // `for f in *`: the shell expands the glob, so $f is one of its matches.
           if (item.glob) (state.globVars ??= new Set()).add(cmd.variable);
@@ -329,7 +350,7 @@ class Walker {
     if (!redirects.length) return step;
     const resolved = this.redirects(redirects, state, step);
     const carrier = this.emit([], [[]], [], state, resolved, step);
-    const feed = resolved.find((r) => r.op === '<<<' || r.op === '<<' || r.op === '<<-');
+    const feed = resolved.find((r) => r.op === '<<<' || r.op === '<<' || r.op === '<<-') ?? this.fileInput(resolved, state.cwd);
     if (!feed?.text || feed.text.dynamic) return step;
     carrier.output = feed.text.text;
     return { ...step, stdinFrom: carrier };
@@ -355,14 +376,32 @@ class Walker {
   private simple(cmd: SimpleCommand, state: ShellState, step: Step): void {
     const sub = this.substitute(step);
     const prefix = new Map<string, Field>();
+    const arrays = new Map<string, string[] | undefined>();
     for (const a of cmd.assigns) {
-      if (a.index) expandArithmetic(a.index, state, sub);
-      const value: Field = a.array
-        ? { text: a.array.flatMap((w) => expandWord(w, state, sub)).map((f) => f.text).join(' '), dynamic: false, glob: false }
-        : expandToString(a.value, state, sub);
+      const index = a.index ? expandArithmetic(a.index, state, sub) : undefined;
+      if (a.array) {
+        // `a=(x "y z")`, `a+=(w)`: the elements are kept whole; `$a` is element 0.
+        const fields = a.array.flatMap((w) => expandWord(w, state, sub));
+        const before = a.append ? state.arrays?.get(a.name) ?? (state.vars.has(a.name) ? [state.vars.get(a.name)!] : []) : [];
+        const elements = fields.some((f) => f.dynamic) ? undefined : [...before, ...fields.map((f) => f.text)];
+        arrays.set(a.name, elements);
+        prefix.set(a.name, elements ? { text: elements[0] ?? '', dynamic: false, glob: false } : { text: '', dynamic: true, glob: false });
+        continue;
+      }
+      const value: Field = expandToString(a.value, state, sub);
       if (a.append) {
         value.text = (state.vars.get(a.name) ?? '') + value.text;
         state.budget?.charge(value.text.length);
+      }
+      const elements = state.arrays?.get(a.name);
+      if (a.index && elements) {
+        // `a[i]=v` on a known array: that element changes (an unknown index or value makes the array unknown).
+        const i = index === undefined ? NaN : Number(index) < 0 ? elements.length + Number(index) : Number(index);
+        const next = [...elements];
+        if (Number.isInteger(i) && i >= 0 && !value.dynamic) next[i] = value.text;
+        arrays.set(a.name, Number.isInteger(i) && i >= 0 && !value.dynamic ? Array.from(next, (e) => e ?? '') : undefined);
+        prefix.set(a.name, { text: next[0] ?? '', dynamic: !arrays.get(a.name), glob: false });
+        continue;
       }
       prefix.set(a.name, value);
       // `m[k]=v` after `declare -A m=([k]=…)`: the keyed element follows the new value.
@@ -374,6 +413,7 @@ class Walker {
     if (argv.length === 0) {
       // Assignments alone change the shell's variables.
       for (const [name, value] of prefix) setVar(state, name, value);
+      for (const [name, elements] of arrays) setArray(state, name, elements);
       this.emit([], [[]], [], state, redirects, step, state.cwd, [], assignmentsOf(prefix));
       return;
     }
@@ -466,6 +506,8 @@ class Walker {
       case 'typeset':
       case 'local':
       case 'readonly':
+        // `export $(grep -v '^#' .env | xargs)`: names known only at run time may be set.
+        if (args.some((a) => a.dynamic && !/^[A-Za-z_][A-Za-z0-9_]*=/.test(a.text))) state.closedEnv = false;
         for (const a of args) {
           const eq = a.text.indexOf('=');
           if (eq <= 0) continue;
@@ -478,11 +520,19 @@ class Walker {
         for (const a of args) {
           state.vars.delete(a.text);
           state.unset.add(a.text);
+          state.unknown?.delete(a.text);
+          state.arrays?.delete(a.text);
         }
         break;
       case 'set':
         if (argv[1]?.text === '--') state.positional = [state.positional?.[0] ?? 'sh', ...argv.slice(2).map((f) => f.text)];
         break;
+      case 'shift': {
+        const n = argv[1] === undefined ? 1 : /^\d+$/.test(argv[1].text) && !argv[1].dynamic ? Number(argv[1].text) : NaN;
+        // An unknown count leaves positionals that cannot be known.
+        if (state.positional) state.positional = Number.isNaN(n) ? null : n < state.positional.length ? [state.positional[0], ...state.positional.slice(1 + n)] : state.positional;
+        break;
+      }
     }
   }
 
@@ -552,6 +602,25 @@ class Walker {
         if (eq > 0 && !f.dynamic) this.arithmeticText(lit(f.text.slice(eq + 1)), state, sub);
       }
     }
+    if (name === 'getopts') {
+      // The option letter and its argument come from the arguments at run time.
+      for (const n of [current[2]?.text, 'OPTARG', 'OPTIND']) if (n) setVar(state, n, { text: '', dynamic: true, glob: false });
+      return;
+    }
+    if (name === 'mapfile' || name === 'readarray') {
+      setArrayFromLines(current, state, stdinOf(emitted));
+      return;
+    }
+    if (name === 'printf' && current[1]?.text === '-v') {
+      // `printf -v var fmt args`: the formatted text goes into var, not to stdout.
+      const target = current[2]?.text;
+      if (target && /^[A-Za-z_][A-Za-z0-9_]*$/.test(target)) {
+        const rest = current.slice(3);
+        const text = rest.length && !rest.some((f) => f.dynamic) ? staticOutput('printf', ['--', ...rest.map((f) => f.text)], cwd, undefined) : undefined;
+        setVar(state, target, text === undefined ? { text: '', dynamic: true, glob: false } : lit(text));
+      }
+      return;
+    }
     if (name === 'read') {
       // `IFS=, read a b`: the prefix IFS splits the line, the variables land in this shell.
       const ifs = emitted.assignments.find((a) => a.text.startsWith('IFS='));
@@ -576,7 +645,11 @@ class Walker {
     const inner: Step = { via: step.via, async: step.async, stdinFrom: emitted.stdinFrom };
 
     if (name === 'eval') {
-      if (args.some((f) => f.dynamic)) return;
+      if (args.some((f) => f.dynamic)) {
+        // Code known only at run time may set any variable: from here on, names not known are unknown, not empty.
+        state.closedEnv = false;
+        return;
+      }
       this.nested(texts.join(' '), 'eval', runState, inner, undefined, true);
       return;
     }
@@ -605,6 +678,7 @@ class Walker {
       const file = args[0];
       const text = file?.content ?? (file && /^\/dev\/(stdin|fd\/0)$/.test(file.text) ? stdin : undefined) ?? (file ? this.written.get(joinPath(cwd, file.text)) : undefined);
       if (text !== undefined) this.nested(text, name, runState, inner, undefined, true);
+      else state.closedEnv = false; // a file nobody read may set any variable (`source .env`)
       return;
     }
     // `npm pkg set scripts.x=…` earlier on the line, then `npm run x`: the script text runs.
@@ -638,7 +712,10 @@ class Walker {
         return;
       case 'find': {
         const plan = planFind(texts, (p) => joinPath(cwd, p));
-        const targetFields = plan.targets.map((t) => ({ ...lit(t.glob), glob: true, dotGlob: t.dot }) as Field);
+        // A starting point known only at run time: its targets read it as empty, for the unknown-part rule.
+        const roots = args.slice(0, Math.max(0, args.findIndex((f, i) => i > 0 && /^[-(!)]/.test(f.text)))).filter((f) => !/^-[HLP]$/.test(f.text));
+        const rootUnknown = roots.some((f) => f.dynamic);
+        const targetFields = plan.targets.map((t) => ({ ...lit(t.glob), glob: true, dotGlob: t.dot, ...(rootUnknown ? { dynamic: true, tail: '' } : {}) }) as Field);
         if (plan.deletes) this.derived([lit('rm'), lit('-r'), ...targetFields], runState, inner, 'find -delete');
         for (const exec of plan.execs) {
           const words = exec.flatMap((w) => (w === '{}' ? targetFields : [lit(w)]));
@@ -748,7 +825,8 @@ class Walker {
 
   /** xargs, or parallel without `:::`: the command once per item read from stdin (or once with an unknown item). */
   private runItems(plan: XargsPlan, emitted: ExecutedCommand, state: ShellState, step: Step, via: string): void {
-    const input = plan.fromFile ? undefined : stdinOf(emitted);
+    // `xargs -a FILE` reads its items from a file: known when the line wrote it.
+    const input = plan.fromFile ? (plan.argFile === undefined ? undefined : this.written.get(joinPath(state.cwd, plan.argFile))) : stdinOf(emitted);
     const upstreamGlob = emitted.stdinFrom?.outputGlob;
     const template = plan.command.map(lit);
     if (input !== undefined) {
@@ -843,11 +921,19 @@ class Walker {
     this.depth--;
   }
 
+  /** `< file`: the text a command reads from it, when that is known (a `<( )` of known output, a file the line wrote). */
+  private fileInput(redirects: ResolvedRedirect[], cwd: string): ResolvedRedirect | undefined {
+    const r = redirects.find((x) => x.op === '<' && (x.fd === undefined || x.fd === 0));
+    if (!r || r.target.dynamic) return undefined;
+    const text = r.target.content ?? this.written.get(joinPath(cwd, r.target.text));
+    return text === undefined ? undefined : { ...r, text: lit(text) };
+  }
+
   private emit(
     argv: Field[], layers: Field[][], wrappers: string[], state: ShellState, redirects: ResolvedRedirect[],
     step: Step, cwd = state.cwd, wrapperOptions: string[] = [], assignments: Field[] = [],
   ): ExecutedCommand {
-    const stdinRedirect = redirects.find((r) => r.op === '<<<' || r.op === '<<' || r.op === '<<-');
+    const stdinRedirect = redirects.find((r) => r.op === '<<<' || r.op === '<<' || r.op === '<<-') ?? this.fileInput(redirects, cwd);
     const own = assignments.length ? assignments : this.pendingAssignments;
     this.pendingAssignments = [];
     // Every field present from the start keeps one object shape for all commands (faster property access).
@@ -858,14 +944,19 @@ class Walker {
       forkLoop: undefined, api: undefined, hops: state.hops,
     };
     if (argv.length && STATIC_OUTPUT.has(commandName(argv[0].text)) && !argv.some((f) => f.dynamic)) {
-      const output = staticOutput(commandName(argv[0].text), argv.slice(1).map((f) => f.text), cwd, stdinOf(command), this.projectDir);
+      const output = staticOutput(commandName(argv[0].text), argv.slice(1).map((f) => f.text), cwd, stdinOf(command), this.projectDir)
+        ?? writtenFileOutput(argv, cwd, this.written);
       if (output !== undefined) command.output = output;
     }
+    // `$(< file)` prints the file: known when the line wrote it earlier.
+    if (!argv.length && !own.length && redirects.length === 1 && redirects[0].op === '<' && stdinRedirect?.text && !stdinRedirect.text.dynamic) command.output = stdinRedirect.text.text;
     // Known text written to a file is remembered, so that running that file later on the line is followed.
     for (const r of redirects) {
-      if ((r.op === '>' || r.op === '>>' || r.op === '>|') && !r.target.dynamic && command.output !== undefined) {
+      if ((r.op === '>' || r.op === '>>' || r.op === '>|') && !r.target.dynamic) {
         const path = joinPath(cwd, r.target.text);
-        this.written.set(path, (r.op === '>>' ? this.written.get(path) ?? '' : '') + command.output);
+        // Text that cannot be known makes the file's content unknown from here on.
+        if (command.output === undefined) this.written.delete(path);
+        else this.written.set(path, (r.op === '>>' ? this.written.get(path) ?? '' : '') + command.output);
       }
     }
     if (this.commands.length >= MAX_COMMANDS) this.truncated = true;
@@ -879,6 +970,18 @@ function hostHome(state: ShellState): string {
   const hops = state.hops ?? [];
   for (let i = 0; i < hops.length; i++) if (hops[i].where === 'container') return hops[i].hostHome ?? state.home;
   return state.home;
+}
+
+/** `cat FILE…` of files the line wrote with known text: their concatenation. */
+function writtenFileOutput(argv: Field[], cwd: string, written: ReadonlyMap<string, string>): string | undefined {
+  if (commandName(argv[0].text) !== 'cat' || argv.length < 2) return undefined;
+  let out = '';
+  for (const f of argv.slice(1)) {
+    const text = f.text.startsWith('-') ? undefined : written.get(joinPath(cwd, f.text));
+    if (text === undefined) return undefined;
+    out += text;
+  }
+  return out;
 }
 
 /** Text arriving on a command's standard input, when it is known. */
@@ -896,6 +999,40 @@ function expandWords(words: Word[], state: ShellState, sub: Substituter): Field[
   const out: Field[] = [];
   for (const w of words) for (const f of expandWord(w, state, sub)) out.push(f);
   return out;
+}
+
+/** `mapfile [-t] [-d D] [-n N] [-s N] [name]`: the array takes stdin's lines, when stdin is known. */
+function setArrayFromLines(argv: Field[], state: ShellState, stdin: string | undefined): void {
+  let strip = false;
+  let delimiter = '\n';
+  let count = 0;
+  let skip = 0;
+  let name = 'MAPFILE';
+  for (let i = 1; i < argv.length; i++) {
+    const a = argv[i].text;
+    if (a === '-t') strip = true;
+    else if (/^-[dnsuCc]$/.test(a)) {
+      const v = argv[++i]?.text ?? '';
+      if (a === '-d') delimiter = v === '' ? '\0' : v[0];
+      if (a === '-n') count = Number(v) || 0;
+      if (a === '-s') skip = Number(v) || 0;
+    } else if (!a.startsWith('-')) name = a;
+  }
+  if (stdin === undefined || argv.some((f) => f.dynamic)) {
+    setArray(state, name, undefined);
+    return;
+  }
+  const pieces: string[] = [];
+  let rest = stdin;
+  while (rest !== '') {
+    const at = rest.indexOf(delimiter);
+    const piece = at < 0 ? rest : rest.slice(0, at + 1);
+    rest = at < 0 ? '' : rest.slice(at + 1);
+    pieces.push(strip && piece.endsWith(delimiter) ? piece.slice(0, -1) : piece);
+  }
+  state.budget?.charge(0, pieces.length);
+  const kept = pieces.slice(skip);
+  setArray(state, name, count > 0 ? kept.slice(0, count) : kept);
 }
 
 /** `read`'s split of one line into `count` values: the last takes the rest of the line. */
@@ -918,6 +1055,13 @@ function splitRead(line: string, ifs: string, count: number): string[] {
   return values;
 }
 
+/** Is a loop condition a plain `read` (what `while read …; do` is)? */
+function readsLine(cond: Script): boolean {
+  const first = cond.items[0]?.node.first.commands[0];
+  const word = first?.type === 'simple' ? first.words[0]?.parts[0] : undefined;
+  return cond.items.length === 1 && word?.type === 'lit' && word.text === 'read';
+}
+
 const DECLARATIONS = new Set(['export', 'declare', 'typeset', 'local', 'readonly']);
 
 /** `[[ ]]` operators whose operands are arithmetic expressions. */
@@ -931,18 +1075,30 @@ function isDeclaration(word: Word | undefined): boolean {
 
 /** The value of the variable a nameref points at: unknown unless it is set (or known to be unset) now. */
 function namedValue(state: ShellState, target: string): Field {
-  const value = state.vars.get(target);
-  if (value !== undefined) return { text: value, dynamic: false, glob: false };
-  return { text: '', dynamic: !state.unset.has(target), glob: false };
+  const { value, known } = lookupVar(state, target);
+  return { text: value ?? '', dynamic: !known, glob: false };
+}
+
+/** Set an array's elements (undefined: unknown), and `$name` to element 0. */
+function setArray(state: ShellState, name: string, elements: string[] | undefined): void {
+  setVar(state, name, elements ? { text: elements[0] ?? '', dynamic: false, glob: false } : { text: '', dynamic: true, glob: false });
+  if (elements && elements.length === 0) {
+    state.vars.delete(name);
+    state.unset.add(name);
+  }
+  if (elements) (state.arrays ??= new Map()).set(name, elements);
 }
 
 function setVar(state: ShellState, name: string, value: Field): void {
+  state.arrays?.delete(name);
   if (value.dynamic) {
     state.vars.delete(name);
     state.unset.delete(name);
+    (state.unknown ??= new Set()).add(name);
   } else {
     state.vars.set(name, value.text);
     state.unset.delete(name);
+    state.unknown?.delete(name);
   }
 }
 

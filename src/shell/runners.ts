@@ -108,6 +108,8 @@ export interface XargsPlan {
   replace?: string;
   /** `-a FILE`: items come from a file, not standard input. */
   fromFile: boolean;
+  /** The file `-a` names, when given. */
+  argFile?: string;
 }
 
 const XARGS_VALUE = new Set(['-a', '-d', '-E', '-e', '-I', '-i', '-L', '-l', '-n', '-P', '-s', '--arg-file', '--delimiter', '--eof', '--replace', '--max-lines', '--max-args', '--max-procs', '--max-chars', '--process-slot-var']);
@@ -116,6 +118,7 @@ export function planXargs(args: string[]): XargsPlan {
   let delimiter: XargsPlan['delimiter'] = 'blank';
   let replace: string | undefined;
   let fromFile = false;
+  let argFile: string | undefined;
   let i = 0;
   for (; i < args.length; i++) {
     const a = args[i];
@@ -138,10 +141,13 @@ export function planXargs(args: string[]): XargsPlan {
     if (flag === '-d' || flag === '--delimiter') delimiter = value === '\\n' ? '\n' : value ?? 'blank';
     if (flag === '-I' || flag === '--replace') replace = value ?? '{}';
     if (flag === '-i') replace = value ?? '{}';
-    if (flag === '-a' || flag === '--arg-file') fromFile = true;
+    if (flag === '-a' || flag === '--arg-file') {
+      fromFile = true;
+      argFile = value;
+    }
   }
   const command = args.slice(i);
-  return { command: command.length ? command : ['echo'], delimiter, replace, fromFile };
+  return { command: command.length ? command : ['echo'], delimiter, replace, fromFile, argFile };
 }
 
 /** Split xargs input into items. */

@@ -1,4 +1,4 @@
-import { basename } from './paths.js';
+import { basename, joinPath } from './paths.js';
 
 /**
  * What a command prints when that is certain without running it: `echo`, `printf` with a literal
@@ -12,8 +12,10 @@ export function staticOutput(program: string, args: string[], cwd: string, stdin
       // Where a program lives does not change what it does: `$(which rm) -rf ~` is rm.
       return args.length === 1 && /^[\w.+-]+$/.test(args[0]) ? `/usr/bin/${args[0]}\n` : undefined;
     case 'git':
-      if (args.length === 2 && args[0] === 'rev-parse' && args[1] === '--show-toplevel' && projectDir && (cwd === projectDir || cwd.startsWith(`${projectDir}/`))) return `${projectDir}\n`;
-      return undefined;
+      return revParse(args, cwd, projectDir);
+    case 'realpath':
+    case 'readlink':
+      return resolvedPaths(program, args, cwd);
     case 'echo': {
       const words = [...args];
       let newline = true;
@@ -32,7 +34,8 @@ export function staticOutput(program: string, args: string[], cwd: string, stdin
       return formatPrintf(rest[0], rest.slice(1));
     }
     case 'pwd':
-      return `${cwd}\n`;
+      // -P resolves symlinks; the project's paths are taken as they are (no file system here).
+      return args.every((a) => a === '-P' || a === '-L') ? `${cwd}\n` : undefined;
     case 'dirname':
       return args.length === 1 ? `${dirnameOf(args[0])}\n` : undefined;
     case 'basename':
@@ -74,6 +77,33 @@ export function staticOutput(program: string, args: string[], cwd: string, stdin
     default:
       return undefined;
   }
+}
+
+/**
+ * `git rev-parse --show-toplevel | --git-dir | --absolute-git-dir | --show-cdup` run inside the project: the
+ * project root is the repository's top level, and its `.git` the repository's directory.
+ */
+function revParse(args: string[], cwd: string, projectDir: string | undefined): string | undefined {
+  if (args[0] !== 'rev-parse' || args.length < 2 || !projectDir || !(cwd === projectDir || cwd.startsWith(`${projectDir}/`))) return undefined;
+  const lines: string[] = [];
+  for (const a of args.slice(1)) {
+    if (a === '--show-toplevel') lines.push(projectDir);
+    else if (a === '--git-dir' || a === '--absolute-git-dir' || a === '--git-common-dir') lines.push(`${projectDir}/.git`);
+    else if (a === '--show-cdup') lines.push(cwd === projectDir ? '' : cwd.slice(projectDir.length + 1).split('/').map(() => '..').join('/') + '/');
+    else return undefined;
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** `realpath X…` and `readlink -f|-e|-m X`: each path made absolute with `.` and `..` resolved (links taken as they are). */
+function resolvedPaths(program: string, args: string[], cwd: string): string | undefined {
+  const options = args.filter((a) => a.startsWith('-') && a !== '-');
+  const paths = args.filter((a) => !a.startsWith('-') || a === '-');
+  if (!paths.length || options.some((o) => !/^-[efmsLPqz]+$|^--(canonicalize(-existing|-missing)?|no-symlinks|strip|logical|physical|quiet|zero)$/.test(o))) return undefined;
+  // Plain `readlink X` prints a link's target, which only the file system knows.
+  if (program === 'readlink' && !options.some((o) => /^-[a-z]*[fem]/.test(o) || o.startsWith('--canonicalize'))) return undefined;
+  if (options.some((o) => /z/.test(o) && !o.startsWith('--')) || options.includes('--zero')) return undefined;
+  return paths.map((p) => `${joinPath(cwd, p)}\n`).join('');
 }
 
 const TR_CLASSES: Record<string, string> = {

@@ -31,6 +31,8 @@ function describeEffect(e: Effect): string {
       return `destroy disk ${e.device}`;
     case 'tamper':
       return `tamper: ${e.how}`;
+    case 'unknown-part':
+      return `${describeEffect(e.of)} (with every part known only at run time empty)`;
   }
 }
 
