@@ -404,8 +404,8 @@ class Walker {
         continue;
       }
       prefix.set(a.name, value);
-      // `m[k]=v` after `declare -A m=([k]=…)`: the keyed element follows the new value.
-      if (a.index && state.vars.has(`${a.name}[${a.index.raw}]`)) setVar(state, `${a.name}[${a.index.raw}]`, value);
+      // `m[k]=v`: the keyed element, read back by `${m[k]}` (an associative array's, or an unknown array's).
+      if (a.index) setVar(state, `${a.name}[${a.index.raw}]`, value);
     }
     const argv = isDeclaration(cmd.words[0]) ? expandDeclaration(cmd.words, state, sub) : expandWords(cmd.words, state, sub);
     if (isDeclaration(cmd.words[0])) for (const w of cmd.words) if (w.elements) this.keyedElements(w, state, sub);

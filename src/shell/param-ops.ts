@@ -79,8 +79,7 @@ export function expandParam(part: ParamPart, state: ShellState, substitute: Subs
   } else if ((name === '@' || name === '*') && part.op === ':') {
     const elements = arrayElements(state, name);
     return elements ? sliceArray(elements, part, state, substitute, host) : UNKNOWN;
-  }
-  if (part.all || (part.index && state.arrays?.has(name))) {
+  } else if (part.all || (part.index && state.arrays?.has(name))) {
     const elements = arrayElements(state, name);
     if (elements === undefined || (part.index && index === undefined)) return UNKNOWN;
     if (part.all) {
