@@ -72,12 +72,13 @@ export function stringLiteral(expr: string): string | undefined {
 export function stringExpression(expr: string, ctx: CodeContext, depth = 0): string | undefined {
   if (depth > 4) return undefined;
   const t = expr.trim();
-  const literal = stringLiteral(t);
-  if (literal !== undefined) return literal;
   const known = ctx.vars?.get(t);
   if (known !== undefined) return known;
-  const ruby = ctx.lang === 'ruby' || ctx.lang === 'perl' || ctx.lang === 'php' ? interpolate(t, ctx) : null;
-  if (ruby !== null) return ruby;
+  // Double-quoted strings with variables in them (Perl, PHP, Ruby) before plain literals.
+  const interpolated0 = interpolate(t, ctx);
+  if (interpolated0 !== null) return interpolated0;
+  const literal = stringLiteral(t);
+  if (literal !== undefined) return literal;
   const interpolated = /^(?:f(['"])([\s\S]*)\1|`([\s\S]*)`)$/.exec(t);
   if (interpolated) {
     const body = interpolated[2] ?? interpolated[3];
@@ -154,7 +155,9 @@ export function assignedStrings(lang: Language, code: string, ctx: CodeContext, 
   // Found in the masked code (an `=` inside a string is no assignment), read from the original at the same offset.
   for (let m = re.exec(masked); m; m = re.exec(masked)) {
     const start = m.index + m[0].length;
-    const value = splitTopLevel(code.slice(start).split('\n')[0], ';')[0].replace(/\s*\}\s*$/, '');
+    const raw = splitTopLevel(code.slice(start).split('\n')[0], ';')[0];
+    // `BEGIN { c = "x" }`: a closing brace of the block is not part of the value.
+    const value = unbalancedClose(raw) ? raw.replace(/\s*\}\s*$/, '') : raw;
     const inner = { ...ctx, lang, vars, lists };
     const resolved = pathExpression(value, inner);
     if (resolved !== undefined && vars.size < 64) vars.set(m[1], resolved);
@@ -163,9 +166,15 @@ export function assignedStrings(lang: Language, code: string, ctx: CodeContext, 
     if (list && lists.size < 16) lists.set(m[1], list);
     else lists.delete(m[1]);
   }
+  // A name that is also appended to (`d += chunk`, `$s .= …`, `s << x`) holds what the code built at run time.
+  for (const m of masked.matchAll(/([$\w]+)\s*(?:\+=|\.=|<<(?!<))/g)) {
+    if (vars.has(m[1]) && !(preset?.has(m[1]) && vars.get(m[1]) === preset.get(m[1]))) vars.delete(m[1]);
+  }
   listsOf.set(vars, lists);
   return vars;
 }
+
+const unbalancedClose = (s: string) => (s.match(/\}/g)?.length ?? 0) > (s.match(/\{/g)?.length ?? 0);
 
 /** The list variables assigned with a string-variable map (kept beside it so CodeContext stays a plain record). */
 const listsOf = new WeakMap<Map<string, string>, Map<string, string[]>>();

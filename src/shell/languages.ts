@@ -170,6 +170,7 @@ export function analyzeCode(lang: Language, code: string, outer: CodeContext, de
   importAliases(lang, src.masked, code, src.aliases);
   const vars = assignedStrings(lang, code, { ...outer, lang }, src.masked, preset);
   const ctx: CodeContext = { ...outer, lang, vars };
+  loopBindings(src, ctx, vars);
   // A write or delete whose path is built at run time: the first API seen doing one.
   let dynamic: { kind: 'write' | 'delete'; api: string } | undefined;
   const unknown = (kind: 'write' | 'delete', api: string) => (dynamic ??= { kind, api });
@@ -210,6 +211,7 @@ export function analyzeCode(lang: Language, code: string, outer: CodeContext, de
     if (to !== undefined) effects.writes.push({ path: to, api: call.name });
     if (to === undefined || (moves && from === undefined)) unknown(to === undefined ? 'write' : 'delete', call.name);
   }
+  if (lang === 'awk') awkPipes(src, ctx, effects);
   chmodCalls(lang, src, ctx, effects);
   killCalls(lang, src, ctx, effects);
   // The path cannot be known, but the code names the paths it may mean: each is taken as written or deleted.
@@ -233,6 +235,43 @@ export function analyzeCode(lang: Language, code: string, outer: CodeContext, de
     }
   }
   return effects;
+}
+
+/**
+ * `for p in glob.glob('*')`, `for f in os.listdir(d)`, `Dir.glob('*').each { |p| … }`, `glob('*').forEach(p => …)`:
+ * the loop variable stands for the paths the glob matches, so a delete of it is a delete of the glob.
+ */
+function loopBindings(src: Source, ctx: CodeContext, vars: Map<string, string>): void {
+  const re = /\bfor\s+(?:const\s+|let\s+|my\s+)?\(?\s*\$?(\w+)\s+(?:in|of)\s+|\b(?:glob|globSync|iglob|Dir\.glob|listdir|readdirSync)\s*\(/g;
+  for (const m of src.masked.matchAll(re)) {
+    if (vars.size >= 64) return;
+    if (m[1] !== undefined) {
+      const at = m.index + m[0].length;
+      const call = /^[\w.]+\s*\(/.exec(src.masked.slice(at));
+      if (!call) continue;
+      const args = balanced(src.code, at + call[0].length);
+      const value = args === null ? undefined : listedPaths(call[0].replace(/\s*\($/, ''), args, ctx);
+      if (value !== undefined) vars.set(m[1], value);
+      continue;
+    }
+    // A block or callback after the call: `.each { |p|`, `.forEach(p =>`, `.map((p) =>`.
+    const at = m.index + m[0].length;
+    const args = balanced(src.code, at);
+    if (args === null) continue;
+    const after = src.masked.slice(at + args.length + 1, at + args.length + 48);
+    const param = /^\s*\)?\s*\.\s*(?:each|forEach|map|filter)\s*(?:\{\s*\|\s*(\w+)\s*\||\(\s*\(?\s*(\w+)\s*\)?\s*=>)/.exec(after);
+    const value = listedPaths(m[0].replace(/\s*\($/, ''), args, ctx);
+    if (param && value !== undefined) vars.set(param[1] ?? param[2], value);
+  }
+}
+
+/** The paths a listing call yields, as one glob: `glob('*')` -> `*`, `os.listdir('d')` -> `d/*`. */
+function listedPaths(name: string, args: string, ctx: CodeContext): string | undefined {
+  const first = splitArgs(args)[0];
+  if (first === undefined) return /listdir|readdirSync/.test(name) ? '*' : undefined;
+  const p = pathExpression(first, ctx);
+  if (p === undefined) return undefined;
+  return /listdir|readdirSync|scandir/.test(name) ? `${p.replace(/\/+$/, '')}/*` : p.replace(/^~(?=\/|$)/, ctx.home);
 }
 
 /** Shell-outs: text run by a shell, or a program with its argument list. */
@@ -336,6 +375,42 @@ function chmodCalls(lang: Language, src: Source, ctx: CodeContext, effects: Code
   }
 }
 
+/** A shell run with its script on stdin (`"sh"`, `"/bin/bash -s"`), not a syntax check. */
+const AWK_SHELL = /^(?:\/(?:usr\/)?bin\/)?(?:sh|bash|zsh|dash|ksh|ash)(?:\s+-[a-mo-z]+)*$/;
+
+/**
+ * awk's own shell-outs: `print … | "cmd"` runs cmd (and with a shell as cmd, the printed text is the script),
+ * `"cmd" | getline` runs cmd, and `print … > "file"` / `>>` writes the file.
+ */
+function awkPipes(src: Source, ctx: CodeContext, effects: CodeEffects): void {
+  const { code, masked } = src;
+  const end = (from: number) => {
+    const m = /[;\n}]/.exec(masked.slice(from));
+    return m ? from + m.index : masked.length;
+  };
+  // Input fields may be empty: in text handed to a shell they are read as nothing.
+  const shellText = (expr: string) => stringExpression(expr.replace(/\$\s*(?:\d+|NF)\b/g, '""'), ctx);
+  for (const m of masked.matchAll(/\b(print|printf)\b([^;\n}|>]*)(\||>>|>)/g)) {
+    const printedStart = m.index + m[1].length;
+    const printed = code.slice(printedStart, printedStart + m[2].length).trim().replace(/^\(([\s\S]*)\)$/, '$1');
+    const targetStart = m.index + m[0].length;
+    const target = stringExpression(code.slice(targetStart, end(targetStart)).trim(), ctx);
+    if (target === undefined) continue;
+    if (m[3] !== '|') effects.writes.push({ path: target, api: `print ${m[3]}` });
+    else if (AWK_SHELL.test(target.trim())) {
+      const text = shellText(printed.split(/,\s*/)[0] ?? '');
+      if (text !== undefined) effects.shellLines.push(text);
+    } else effects.shellLines.push(target);
+  }
+  for (const m of masked.matchAll(/\|\s*getline\b/g)) {
+    // The command is the expression before the pipe, back to an opening parenthesis or a statement start.
+    const before = masked.slice(0, m.index);
+    const start = Math.max(before.lastIndexOf('('), before.lastIndexOf(';'), before.lastIndexOf('{'), before.lastIndexOf('\n')) + 1;
+    const cmd = stringExpression(code.slice(start, m.index).trim(), ctx);
+    if (cmd !== undefined) effects.shellLines.push(cmd);
+  }
+}
+
 /** A signal argument that means SIGKILL: 9, 'SIGKILL', 'KILL', :KILL, signal.SIGKILL. */
 const SIGKILL = /^(?:9|-9|['"](?:SIG)?KILL['"]|:KILL|(?:signal\.|Signal\.|constants\.signals\.|os\.constants\.signals\.|SIG)?SIGKILL|['"]-?9['"]|"KILL"|'KILL'|SIGKILL)$/;
 
@@ -372,7 +447,7 @@ function pathBeforeCall(src: Source, call: Call, ctx: CodeContext): string | und
 }
 
 function forkLoop(lang: Language, code: string): boolean {
-  if (!/\bfork\b/.test(code)) return false;
+  if (!/(?:\b|_)fork\b/.test(code)) return false;
   const forever = /while\s*\(?\s*(?:True|true|1|TRUE)\s*\)?\s*(?::|\{|do\b)?|for\s*\(\s*;\s*;\s*\)|\bloop\s*(?:\{|do)|\brepeat\b|fork\s+while\s*\(?\s*(?:1|fork|true)|fork\s+until\s*\(?\s*0/;
   const m = forever.exec(code);
   if (!m) return false;

@@ -26,6 +26,8 @@ const NETWORK = /\b(?:urlopen|requests\s*\.\s*(?:get|post|request)|httpx\s*\.\s*
 /** Reading standard input. */
 const STDIN = /<STDIN>|<>|\bstdin\b|\bSTDIN\b|\$stdin|readFileSync\s*\(\s*(?:0\b|['"]\/dev\/stdin['"])|\bio\.read\b|php:\/\/stdin|\bARGF\b|open\s*\(\s*0\s*\)|readLines\s*\(\s*['"]stdin['"]/;
 const URL = /['"`]https?:\/\//;
+/** Network modules imported by name (the name is a string, so it is looked for in the original code). */
+const NETWORK_MODULE = /(?:require\s*\(\s*|from\s+|import\s+)['"](?:node:)?(?:https?|axios|node-fetch|undici|got|request|open-uri|net\/http)['"]|\bLWP::|\bHTTP::Tiny/;
 
 type CallsFn = (names: string[], parenless?: boolean) => { name: string; args: string[] }[];
 
@@ -34,7 +36,7 @@ export function evalEffects(lang: Language, masked: string, code: string, calls:
   const names = EVAL_APIS[lang];
   const out: { code: string[]; download?: Download } = { code: [] };
   if (!names) return out;
-  const network = NETWORK.test(masked);
+  const network = NETWORK.test(masked) || NETWORK_MODULE.test(code);
   const mark = (d: Download) => {
     if (out.download !== 'network') out.download = d;
   };
