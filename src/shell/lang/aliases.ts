@@ -1,7 +1,8 @@
 /**
- * Names that imports bind to APIs: `from shutil import rmtree as nuke`, `const {rmSync: r} = require('fs')`,
- * `const r = require('fs').rmSync`, `import { rmSync as zap } from 'fs'`, PHP/Ruby need none. Module aliases
- * (`import shutil as s`, `import * as f from 'node:fs'`) need no entry: calls are matched on their last name. Pure.
+ * Names that imports bind to APIs: Python `from shutil import rmtree as nuke`; in JavaScript a destructured
+ * require with renames (`{rmSync: r}`), a member of a required module bound to a name (`r = fs.rmSync`), and a
+ * renamed named import (`{ rmSync as zap }`). Module aliases (`import shutil as s`, a namespace import) need no
+ * entry: calls are matched on their last name. Pure.
  */
 
 import type { Language } from './source.js';
@@ -23,7 +24,7 @@ export function importAliases(lang: Language, masked: string, code: string, out:
     return;
   }
   if (lang !== 'node') return;
-  // const { a: b, c } = require('m')  /  import { a as b } from 'm'
+  // Destructured requires with renames, and renamed named imports.
   for (const m of masked.matchAll(/(?:const|let|var)\s*\{([^}]*)\}\s*=\s*(?:require|await\s+import)\s*\(/g)) {
     for (const item of m[1].split(',')) {
       const a = /^\s*([\w$]+)\s*:\s*([\w$]+)/.exec(item);
@@ -36,7 +37,7 @@ export function importAliases(lang: Language, masked: string, code: string, out:
       if (a) add(a[2], a[1]);
     }
   }
-  // const r = require('fs').rmSync  /  const r = fs.rmSync  (a member bound to a name)
+  // A member of a required module (or of a module variable) bound to a name.
   for (const m of masked.matchAll(/(?:const|let|var)\s+([\w$]+)\s*=\s*(?:require\s*\([^)]*\)|[\w$]+)\s*\.\s*([\w$]+)\s*(?=[;\n]|$)/g)) add(m[1], m[2]);
   void code;
 }
