@@ -245,7 +245,7 @@ export function pathExpression(expr: string, ctx: CodeContext): string | undefin
     const cut = trimmed.lastIndexOf('/');
     return cut > 0 ? trimmed.slice(0, cut) : cut === 0 ? '/' : '.';
   }
-  const expand = /^os\.path\.expanduser\(\s*(['"])~\/(.*)\1\s*\)$/.exec(t);
+  const expand = /^(?:os\.path\.expanduser|File\.expand_path|path\.expand|expanduser)\(\s*(['"])~\/(.*)\1\s*\)$/.exec(t);
   if (expand) return `${ctx.home}/${expand[2]}`;
   const wrapped = /^(?:(?:pathlib\.)?(?:Pure)?(?:Posix)?Path|File\.expand_path|path\.resolve|resolve|abspath|os\.path\.abspath|realpath)\(([\s\S]*)\)$/.exec(t);
   if (wrapped) {

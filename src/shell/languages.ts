@@ -315,7 +315,7 @@ function commandText(text: string, lang: Language, ctx: CodeContext): string | u
   }
   // Julia `$(expr)` / `$var`, Bun `${expr}`.
   let failed = false;
-  const out = text.replace(lang === 'julia' ? /\$\(([^()]*(?:\([^()]*\))?[^()]*)\)|\$([A-Za-z_]\w*)/g : /\$\{([^}]*)\}/g, (_, a: string | undefined, b: string | undefined) => {
+  const out = text.replace(lang === 'julia' ? /\$\(((?:[^()]|\([^()]*\))*)\)|\$([A-Za-z_]\w*)/g : /\$\{([^}]*)\}/g, (_, a: string | undefined, b: string | undefined) => {
     const v = pathExpression(a ?? b ?? '', ctx);
     if (v === undefined) failed = true;
     return v ?? '';

@@ -140,8 +140,9 @@ export function analyzePowerShell(code: string, ctx: CodeContext, depth = 0): Co
         continue;
       }
       if (PS_KILL.has(name)) {
-        const force = params.some((x) => /^-f(o(r(c(e)?)?)?)?$/i.test(x));
-        const ids = params.filter((x) => !x.startsWith('-'));
+        // -Force, or the POSIX spelling of SIGKILL that some scripts carry over (`kill -9 1234`).
+        const force = params.some((x) => /^-f(o(r(c(e)?)?)?)?$|^-(9|KILL|SIGKILL)$/i.test(x));
+        const ids = params.filter((x) => /^\d+$/.test(x));
         if (force) effects.argvs.push(['kill', '-9', ...(ids.length ? ids : ['1'])]);
         continue;
       }
