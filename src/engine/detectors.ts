@@ -450,6 +450,8 @@ export const DETECTORS: readonly Detector[] = [
       const c = facts.command;
       if (c.argv.length === 0 || c.argv[0].dynamic) return [];
       const name = commandName(c.argv[0].text);
+      // Interpreter code that evaluates a download, or its stdin when that is one (`exec(sys.stdin.read())`).
+      if (c.evalsCode === 'network' || (c.evalsCode === 'stdin' && downloaded(c.stdinFrom))) return [finding(facts, 'evaluates code downloaded from the network')];
       const how = codeRunner(c);
       const runsCode = how !== null || INTERPRETERS.test(name);
       const viaStdin =

@@ -1,4 +1,4 @@
-import type { Language } from './languages.js';
+import type { Language } from './lang/source.js';
 
 /**
  * What string and path values interpreter code holds: literals, concatenations, interpolations, the home and
@@ -13,6 +13,8 @@ export interface CodeContext {
   lang?: Language;
   /** String variables the code assigned before (`d = '.agentfirewall'`, `$d = "..."`), by name (`$d` in Perl and PHP). */
   vars?: Map<string, string>;
+  /** List variables (`a = ['rm', '-rf', d]`), by name, while assignments are being read. */
+  lists?: Map<string, string[]>;
 }
 
 /** Split at top-level `sep`: not inside quotes, parentheses, brackets or braces. */
@@ -32,9 +34,10 @@ export function splitTopLevel(text: string, sep: string): string[] {
     if (c === '"' || c === "'" || c === '`') quote = c;
     if (c === '(' || c === '[' || c === '{') depth++;
     if (c === ')' || c === ']' || c === '}') depth--;
-    if (c === sep && depth === 0) {
+    if (depth === 0 && (c === sep || (sep.length > 1 && text.startsWith(sep, i)))) {
       parts.push(current.trim());
       current = '';
+      i += sep.length - 1;
     } else current += c;
   }
   parts.push(current.trim());
@@ -50,6 +53,9 @@ export function splitArgs(text: string): string[] {
 
 /** A string literal's value: '...', "...", `...` (no interpolation), r'...', b'...'. */
 export function stringLiteral(expr: string): string | undefined {
+  // Perl q{..} / qq{..} and Ruby %q(..) / %Q(..): no interpolation read here.
+  const quoted = /^(?:qq?|%[qQ]?)\s*([({[<|!\/])([^)}\]>|!\/]*)([)}\]>|!\/])$/.exec(expr.trim());
+  if (quoted && !quoted[2].includes('$') && !quoted[2].includes('#{')) return quoted[2];
   // One literal: the quote it opens with appears inside only escaped (`'a' + 'b'` is two).
   const m = /^[rRbBuU]?(['"`])((?:\\[\s\S]|(?!\1)[^\\])*)\1$/.exec(expr.trim());
   if (!m) return undefined;
@@ -66,6 +72,11 @@ export function stringLiteral(expr: string): string | undefined {
 export function stringExpression(expr: string, ctx: CodeContext, depth = 0): string | undefined {
   if (depth > 4) return undefined;
   const t = expr.trim();
+  const known = ctx.vars?.get(t);
+  if (known !== undefined) return known;
+  // Double-quoted strings with variables in them (Perl, PHP, Ruby) before plain literals.
+  const interpolated0 = interpolate(t, ctx);
+  if (interpolated0 !== null) return interpolated0;
   const literal = stringLiteral(t);
   if (literal !== undefined) return literal;
   const interpolated = /^(?:f(['"])([\s\S]*)\1|`([\s\S]*)`)$/.exec(t);
@@ -79,12 +90,26 @@ export function stringExpression(expr: string, ctx: CodeContext, depth = 0): str
     });
     return failed ? undefined : out;
   }
-  const parts = splitTopLevel(t, ctx.lang === 'perl' || ctx.lang === 'php' ? '.' : '+');
-  if (parts.length < 2) return undefined;
+  const parts = splitTopLevel(t, CONCAT[ctx.lang ?? 'python']).filter((p) => p !== '');
+  if (parts.length < 2) return adjacent(t, ctx);
   const values = parts.map((p) => {
     const i = interpolate(p.trim(), ctx);
     return i !== null ? i : stringLiteral(p) ?? pathExpression(p, ctx);
   });
+  return values.every((v) => v !== undefined) ? values.join('') : undefined;
+}
+
+/** The concatenation operator of each language (awk and Python's adjacent literals are handled apart). */
+const CONCAT: Record<Language, string> = {
+  python: '+', node: '+', perl: '.', php: '.', ruby: '+', awk: ' ', lua: '..', r: '+', julia: '*', tcl: ' ', powershell: '+',
+};
+
+/** Adjacent string literals: `'rm -rf ' '~'` (Python, C-like) — undefined unless every piece is a literal. */
+function adjacent(t: string, ctx: CodeContext): string | undefined {
+  if (ctx.lang !== 'python') return undefined;
+  const pieces = t.match(/[rRbBuU]?(['"])(?:\\[\s\S]|(?!\1)[^\\])*\1|\S+/g);
+  if (!pieces || pieces.length < 2) return undefined;
+  const values = pieces.map(stringLiteral);
   return values.every((v) => v !== undefined) ? values.join('') : undefined;
 }
 
@@ -114,30 +139,56 @@ const ASSIGNMENT: Record<Language, RegExp> = {
   perl: /(?:^|[;\n{}(])\s*(?:my|our|local)?\s*(\$[A-Za-z_]\w*)\s*=(?![=~>])/g,
   ruby: /(?:^|[;\n])\s*([a-z_]\w*)\s*=(?![=~>])/g,
   php: /(?:^|[;\n{}(])\s*(\$[A-Za-z_]\w*)\s*=(?![=>])/g,
-  awk: /(?!)/g,
+  awk: /(?:^|[;\n{])\s*([A-Za-z_]\w*)\s*=(?!=)/g,
+  lua: /(?:^|[;\n]|\bdo\b|\bthen\b)\s*(?:local\s+)?([A-Za-z_]\w*)\s*=(?!=)/g,
+  r: /(?:^|[;\n{])\s*([A-Za-z_.][\w.]*)\s*(?:<-|=(?!=))/g,
+  julia: /(?:^|[;\n])\s*(?:local\s+|const\s+)?([A-Za-z_]\w*)\s*=(?!=)/g,
+  tcl: /(?!)/g,
+  powershell: /(?!)/g,
 };
 
 /** String variables the code assigns, in order, each resolved with those before it; a name given an unknown value is forgotten. */
-export function assignedStrings(lang: Language, code: string, ctx: CodeContext): Map<string, string> {
-  const vars = new Map<string, string>();
+export function assignedStrings(lang: Language, code: string, ctx: CodeContext, masked = code, preset?: Map<string, string>): Map<string, string> {
+  const vars = new Map<string, string>(preset);
+  const lists = new Map<string, string[]>();
   const re = new RegExp(ASSIGNMENT[lang].source, 'g');
-  for (let m = re.exec(code); m; m = re.exec(code)) {
+  // Found in the masked code (an `=` inside a string is no assignment), read from the original at the same offset.
+  for (let m = re.exec(masked); m; m = re.exec(masked)) {
     const start = m.index + m[0].length;
-    const value = splitTopLevel(code.slice(start).split('\n')[0], ';')[0];
-    const resolved = pathExpression(value, { ...ctx, lang, vars });
+    const raw = splitTopLevel(code.slice(start).split('\n')[0], ';')[0];
+    // `BEGIN { c = "x" }`: a closing brace of the block is not part of the value.
+    const value = unbalancedClose(raw) ? raw.replace(/\s*\}\s*$/, '') : raw;
+    const inner = { ...ctx, lang, vars, lists };
+    const resolved = pathExpression(value, inner);
     if (resolved !== undefined && vars.size < 64) vars.set(m[1], resolved);
     else vars.delete(m[1]);
+    const list = resolved === undefined && /^\s*[[(]/.test(value) ? listLiteral(value, inner) : undefined;
+    if (list && lists.size < 16) lists.set(m[1], list);
+    else lists.delete(m[1]);
   }
+  // A name that is also appended to (`d += chunk`, `$s .= …`, `s << x`) holds what the code built at run time.
+  for (const m of masked.matchAll(/([$\w]+)\s*(?:\+=|\.=|<<(?!<))/g)) {
+    if (vars.has(m[1]) && !(preset?.has(m[1]) && vars.get(m[1]) === preset.get(m[1]))) vars.delete(m[1]);
+  }
+  listsOf.set(vars, lists);
   return vars;
 }
+
+const unbalancedClose = (s: string) => (s.match(/\}/g)?.length ?? 0) > (s.match(/\{/g)?.length ?? 0);
+
+/** The list variables assigned with a string-variable map (kept beside it so CodeContext stays a plain record). */
+const listsOf = new WeakMap<Map<string, string>, Map<string, string[]>>();
 
 /** A list of strings (`['rm', '-rf', os.homedir()]`, `%w[rm -rf]`) whose every item is known. */
 export function listLiteral(expr: string, ctx: CodeContext): string[] | undefined {
   const t = expr.trim();
+  const named = ctx.vars ? listsOf.get(ctx.vars)?.get(t) ?? (ctx as { lists?: Map<string, string[]> }).lists?.get(t) : undefined;
+  if (named) return named;
   const words = /^%w[[({](.*)[\])}]$/.exec(t);
   if (words) return words[1].trim().split(/\s+/);
-  if (!/^[[(]/.test(t)) return undefined;
-  const items = splitArgs(t.slice(1, -1));
+  const rvec = /^c\(([\s\S]*)\)$/.exec(t);
+  if (!/^[[(]/.test(t) && !(ctx.lang === 'r' && rvec)) return undefined;
+  const items = splitArgs(rvec && ctx.lang === 'r' ? rvec[1] : t.slice(1, -1));
   const values = items.map((item) => stringExpression(item, ctx) ?? pathExpression(item, ctx));
   return values.every((v) => v !== undefined) ? (values as string[]) : undefined;
 }
@@ -157,8 +208,16 @@ const HOME_EXPR = [
   /^getenv\(\s*(['"])HOME\1\s*\)$/,
   /^Deno\.env\.get\(\s*(['"])HOME\1\s*\)$/,
   /^Bun\.env\.HOME$/,
+  /^(?:os\.)?homedir\(\)$/,
+  /^os\.getenv\(\s*(['"])HOME\1\s*\)$/,
+  /^Sys\.getenv\(\s*(['"])HOME\1\s*\)$/,
+  /^path\.expand\(\s*(['"])~\1\s*\)$/,
+  /^ENVIRON\[\s*(['"])HOME\1\s*\]$/,
+  /^ENV\[\s*(['"])HOME\1\s*\]$/,
+  /^File\.expand_path\(\s*(['"])~\1\s*\)$/,
+  /^(?:Path|pathlib\.Path)\(\s*(['"])~\1\s*\)\.expanduser\(\)$/,
 ];
-const CWD_EXPR = [/^os\.getcwd\(\)$/, /^process\.cwd\(\)$/, /^Dir\.pwd$/, /^getcwd\(\)$/, /^(?:pathlib\.)?Path\.cwd\(\)$/, /^Deno\.cwd\(\)$/];
+const CWD_EXPR = [/^pwd\(\)$/, /^getwd\(\)$/, /^os\.getcwd\(\)$/, /^process\.cwd\(\)$/, /^Dir\.pwd$/, /^getcwd\(\)$/, /^(?:pathlib\.)?Path\.cwd\(\)$/, /^Deno\.cwd\(\)$/];
 
 /** Resolve a path expression: a literal, the home or working directory, `expanduser('~/x')`, `Path(x)`, `join(a, b)`. */
 export function pathExpression(expr: string, ctx: CodeContext): string | undefined {
@@ -168,7 +227,8 @@ export function pathExpression(expr: string, ctx: CodeContext): string | undefin
   const interpolated = interpolate(t, ctx);
   if (interpolated !== null) return interpolated;
   const literal = stringLiteral(t);
-  if (literal !== undefined) return literal;
+  // R expands a leading ~ in every path argument.
+  if (literal !== undefined) return ctx.lang === 'r' ? literal.replace(/^~(?=\/|$)/, ctx.home) : literal;
   if (HOME_EXPR.some((re) => re.test(t))) return ctx.home;
   const built = stringExpression(t, ctx);
   if (built !== undefined) return built;
@@ -176,7 +236,16 @@ export function pathExpression(expr: string, ctx: CodeContext): string | undefin
   // glob("~/.ssh/*") and friends: the pattern, with the home directory put in for ~.
   const glob = /^(?:glob\.glob|Dir\.glob|glob|globSync)\(\s*(['"])(.*?)\1[\s\S]*\)$/.exec(t);
   if (glob) return glob[2].replace(/^~(?=\/|$)/, ctx.home);
-  const expand = /^os\.path\.expanduser\(\s*(['"])~\/(.*)\1\s*\)$/.exec(t);
+  // dirname of a known path: its parent (`.` for a bare relative name).
+  const dir = /^(?:os\.path\.dirname|path\.dirname|dirname|File\.dirname)\(([\s\S]*)\)$/.exec(t);
+  if (dir) {
+    const inner = pathExpression(dir[1], ctx);
+    if (inner === undefined) return undefined;
+    const trimmed = inner.replace(/\/+$/, '');
+    const cut = trimmed.lastIndexOf('/');
+    return cut > 0 ? trimmed.slice(0, cut) : cut === 0 ? '/' : '.';
+  }
+  const expand = /^(?:os\.path\.expanduser|File\.expand_path|path\.expand|expanduser)\(\s*(['"])~\/(.*)\1\s*\)$/.exec(t);
   if (expand) return `${ctx.home}/${expand[2]}`;
   const wrapped = /^(?:(?:pathlib\.)?(?:Pure)?(?:Posix)?Path|File\.expand_path|path\.resolve|resolve|abspath|os\.path\.abspath|realpath)\(([\s\S]*)\)$/.exec(t);
   if (wrapped) {

@@ -1,6 +1,6 @@
 import type { Command, Pipeline, Redirect, Script, SimpleCommand, Word } from './ast.js';
 import { expandArithmetic, expandDeclaration, expandToString, expandWord, type Field, type ShellState, type Substituter } from './expand.js';
-import { analyzeCode, codeSource, languageOf } from './languages.js';
+import { analyzeCode, bangLines, codeSource, languageOf, type CodeSource } from './languages.js';
 import { hasToolEscape, toolEscapes } from './tool-escapes.js';
 import { Budget, TooComplex } from './limits.js';
 import { parse, parseArithmeticText } from './parse.js';
@@ -58,6 +58,8 @@ export interface ExecutedCommand {
   remote?: string;
   /** Interpreter code that forks in an unbounded loop. */
   forkLoop?: boolean;
+  /** Interpreter code that evaluates code read from the network, or from its stdin (a download when stdin is one). */
+  evalsCode?: 'network' | 'stdin';
   /** For commands derived from interpreter code: the API call behind it (`shutil.rmtree`). */
   api?: string;
   /** Runners it was reached through (`uv run`, `docker run`, `ssh`), outermost first, with where each ran it. */
@@ -703,7 +705,7 @@ class Walker {
     if (lang) {
       const source = codeSource(name, lang, texts);
       const code = source.code ?? (source.readsStdin && !source.script ? stdin : undefined);
-      if (code !== undefined) this.code(lang, name, code, runState, inner);
+      if (code !== undefined || source.remote) this.code(lang, name, code ?? '', runState, inner, source);
       return;
     }
     switch (name) {
@@ -845,10 +847,11 @@ class Walker {
   }
 
   /** Interpreter code: shell-outs become nested commands; deletes and writes become `rm` and `tee`. */
-  private code(lang: ReturnType<typeof languageOf> & string, program: string, code: string, state: ShellState, step: Step): void {
+  private code(lang: ReturnType<typeof languageOf> & string, program: string, code: string, state: ShellState, step: Step, source: CodeSource): void {
     const label = `${program} code`;
-    const effects = analyzeCode(lang, code, { home: state.home, cwd: state.cwd });
-    for (const line of effects.shellLines) this.nested(line, label, state, step, null, false, 'sh');
+    const { code: rest, shellLines } = source.shellBang ? bangLines(code) : { code, shellLines: [] };
+    const effects = analyzeCode(lang, rest, { home: state.home, cwd: state.cwd }, 0, source.vars);
+    for (const line of [...shellLines, ...effects.shellLines]) this.nested(line, label, state, step, null, false, 'sh');
     for (const argv of effects.argvs) this.derived(argv.map(lit), state, step, label);
     for (const d of effects.deletes) {
       const c = this.derived([lit('rm'), lit(d.recursive ? '-rf' : '-f'), lit(d.path)], state, step, label);
@@ -860,8 +863,17 @@ class Walker {
     }
     for (const m of effects.chmods) {
       // A mode that cannot be read is passed on as unknown, which the rules take for one that may open the file up.
-      const c = this.derived([lit('chmod'), m.mode ? lit(m.mode) : { text: '', dynamic: true, glob: false }, { ...lit(m.path), glob: false }], state, step, label);
+      const c = this.derived([lit('chmod'), ...(m.recursive ? [lit('-R')] : []), m.mode ? lit(m.mode) : { text: '', dynamic: true, glob: false }, { ...lit(m.path), glob: false }], state, step, label);
       if (c) c.api = m.api;
+    }
+    const evals = source.remote ? 'network' : effects.download;
+    if (evals) {
+      // Marked on a command of its own, so the download rule sees it with the interpreter's stdin.
+      const c = this.derived([lit('eval')], state, step, label);
+      if (c) {
+        c.evalsCode = evals;
+        c.api = source.remote ? `runs ${source.script}` : evals === 'network' ? 'eval of downloaded code' : 'eval of stdin';
+      }
     }
     if (effects.forkLoop) {
       const c = this.derived([lit(program)], state, step, label);
@@ -941,7 +953,7 @@ class Walker {
       argv, layers, wrappers, wrapperOptions, cwd, home: state.hops ? hostHome(state) : state.home, redirects, via: step.via,
       stdinFrom: step.stdinFrom, stdinText: stdinRedirect?.text, async: step.async, assignments: own,
       shell: undefined, recursion: undefined, output: undefined, outputGlob: undefined, remote: state.remote,
-      forkLoop: undefined, api: undefined, hops: state.hops,
+      forkLoop: undefined, evalsCode: undefined, api: undefined, hops: state.hops,
     };
     if (argv.length && STATIC_OUTPUT.has(commandName(argv[0].text)) && !argv.some((f) => f.dynamic)) {
       const output = staticOutput(commandName(argv[0].text), argv.slice(1).map((f) => f.text), cwd, stdinOf(command), this.projectDir)

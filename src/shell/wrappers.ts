@@ -134,7 +134,7 @@ export function unwrapOnce(argv: Field[]): Unwrapped | null {
 }
 
 /** Names of shells whose `-c` argument is a command line. */
-export const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'mksh', 'ash', 'yash', 'fish', 'busybox']);
+export const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'mksh', 'ash', 'yash', 'fish', 'busybox', 'tcsh', 'csh']);
 
 /** What a shell invocation runs: a `-c` string, standard input, or a script file. */
 export interface ShellInvocation {
