@@ -520,7 +520,7 @@ describe('the resident checker', SLOW, () => {
         } else {
           const plain = outcome(shell, seed(join(plainRoot, String(i))), line, baseEnv(home));
           // Under set -x the backstop's call and its switching xtrace off for itself are all that show of it.
-          const own = /^\++ (__af_debug|local - rc=0|set \+x)\n/gm;
+          const own = /^\++ (__af_debug|local - __af_rc=0|set \+x)\n/gm;
           expect({ line, ...guarded, stderr: guarded.stderr.replace(own, '') }).toEqual({ line, ...plain });
         }
       });

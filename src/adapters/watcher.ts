@@ -18,6 +18,7 @@ import { ensureProjectStateDir, watcherStateFile } from './state-dir.js';
 import { openVault } from './vault.js';
 import { envTemplateCopied } from './path-facts.js';
 import { isGeneratedGuard } from './shell-hooks.js';
+import { fileState, watchByName } from './replaced-files.js';
 import { isOwnTemporary, ownFileOf, ownFiles, putBackTracker, revertPolicyChange } from './watcher-own-files.js';
 
 /** What the watcher reports about itself (also written to its state file for `status`). */
@@ -397,6 +398,8 @@ export function startWatcher(options: WatcherOptions): Watcher {
     }, RELOAD_DEBOUNCE_MS);
   };
 
+  /** The last state of each file its owner replaces whole that an event was handled for. */
+  const seenStates = new Map<string, string>();
   // Events are handled one at a time, in order: a stop must not race the next decision.
   let queue: Promise<void> = Promise.resolve();
   const onEvent = (event: string, path: string) => {
@@ -413,6 +416,10 @@ export function startWatcher(options: WatcherOptions): Watcher {
     const inTree = ownedTreeOf(relative(root, path).split(sep).join('/'));
     let replaced = false;
     if (inTree && inTree.tree.replacedWhole.includes(inTree.inner)) {
+      // Seen by chokidar and by the directory's watch: one state of the file is one change.
+      const seen = fileState(path);
+      if (seenStates.get(path) === seen) return;
+      seenStates.set(path, seen);
       const before = inodes.get(path);
       const now = inodeOf(path);
       if (now !== undefined) inodes.set(path, now);
@@ -474,6 +481,9 @@ export function startWatcher(options: WatcherOptions): Watcher {
     },
   }));
   watcher.on('all', (event: string, path: string) => onEvent(event, path));
+  const replacedWhole = OWNED_TREES.flatMap((t) => t.replacedWhole.map((f) => join(root, t.dir, f)));
+  for (const file of replacedWhole) seenStates.set(file, fileState(file));
+  const stopByName = watchByName(replacedWhole, (event, path) => onEvent(event, path));
   watcher.on('error', (error) => say(`watch error: ${(error as Error).message}`));
   const ready = new Promise<void>((resolve) =>
     watcher.once('ready', () => {
@@ -490,6 +500,7 @@ export function startWatcher(options: WatcherOptions): Watcher {
     close: async () => {
       clearTimeout(reloadTimer);
       breaker.close();
+      stopByName();
       await watcher.close();
       await queue;
       vault.close();
