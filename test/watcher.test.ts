@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, unlinkSync, watch, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -62,6 +62,27 @@ describe('watcher', () => {
     expect(stop).toBeGreaterThan(decision);
     expect(lines.some((l) => l.type === 'process' && l.target === String(outside.child.pid) && /not stopped/.test(l.detail))).toBe(true);
     expect(lines.some((l) => l.target.startsWith('restore '))).toBe(true);
+  }, 60_000);
+
+  it('a file deleted again the moment it is put back is judged and put back again', async () => {
+    const { project } = await protectedProject();
+    const env = join(project, '.env');
+    // The second delete comes before the tree watch can have looked at the restored file.
+    let again = false;
+    const dirWatch = watch(project, () => {
+      if (again || !existsSync(env)) return;
+      again = true;
+      unlinkSync(env);
+    });
+    try {
+      unlinkSync(env);
+      const deletes = () => log(project).filter((l) => l.type === 'file' && l.target === `delete ${env}`).length;
+      expect(await until(() => again && deletes() === 2), JSON.stringify(log(project), null, 1)).toBe(true);
+    } finally {
+      dirWatch.close();
+    }
+    expect(await until(() => existsSync(env))).toBe(true);
+    expect(readFileSync(env, 'utf8')).toBe('SECRET=1\nTOKEN=abc\n');
   }, 60_000);
 
   it('an overwrite of a protected file while an agent works is put back byte for byte', async () => {

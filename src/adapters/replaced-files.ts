@@ -46,3 +46,30 @@ export function watchByName(files: readonly string[], onChange: (event: 'change'
     for (const w of watchers) w.close();
   };
 }
+
+/**
+ * Watch a file the watcher has just put back, on its own inode, until the tree watch reports it. The tree watch
+ * learns of a new file only once it has looked at it, so a delete that comes first would be seen by nobody.
+ * Calls `onGone` once if the file goes before that; the returned function stops the watch (the tree watch has it).
+ */
+export function watchUntilSeen(path: string, onGone: () => void): () => void {
+  let done = false;
+  let watcher: FSWatcher | undefined;
+  const stop = () => {
+    done = true;
+    watcher?.close();
+  };
+  const check = () => {
+    if (done || fileState(path) !== 'gone') return;
+    stop();
+    onGone();
+  };
+  try {
+    watcher = watch(path, { persistent: false }, check);
+    watcher.on('error', check);
+  } catch {
+    // Gone already: the check below reports it.
+  }
+  check();
+  return stop;
+}

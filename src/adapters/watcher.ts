@@ -18,7 +18,7 @@ import { ensureProjectStateDir, watcherStateFile } from './state-dir.js';
 import { openVault } from './vault.js';
 import { envTemplateCopied } from './path-facts.js';
 import { isGeneratedGuard } from './shell-hooks.js';
-import { fileState, watchByName } from './replaced-files.js';
+import { fileState, watchByName, watchUntilSeen } from './replaced-files.js';
 import { isOwnTemporary, ownFileOf, ownFiles, putBackTracker, revertPolicyChange } from './watcher-own-files.js';
 
 /** What the watcher reports about itself (also written to its state file for `status`). */
@@ -303,7 +303,18 @@ export function startWatcher(options: WatcherOptions): Watcher {
     return gitMayWrite(path);
   };
 
-  const { putBack, ownPutBack } = putBackTracker();
+  const tracker = putBackTracker();
+  const { ownPutBack } = tracker;
+  /** Files put back that the tree watch has not reported since: each is watched on its own until it does. */
+  const unseenPutBacks = new Map<string, () => void>();
+  const putBack = (path: string, bytes: Buffer, mode: number) => {
+    unseenPutBacks.get(path)?.();
+    tracker.putBack(path, bytes, mode);
+    unseenPutBacks.set(path, watchUntilSeen(path, () => {
+      unseenPutBacks.delete(path);
+      onEvent('unlink', path);
+    }));
+  };
 
   // An agent stopped a moment ago for one change may have made the next one too, whose event comes after the stop.
   let agentSeenAt = -Infinity;
@@ -403,6 +414,9 @@ export function startWatcher(options: WatcherOptions): Watcher {
   // Events are handled one at a time, in order: a stop must not race the next decision.
   let queue: Promise<void> = Promise.resolve();
   const onEvent = (event: string, path: string) => {
+    // The tree watch has news of a file put back: it follows the file from here.
+    unseenPutBacks.get(path)?.();
+    unseenPutBacks.delete(path);
     let operation = EVENT_OPERATION[event];
     if (!operation) return;
     if (event === 'add' || event === 'change') {
@@ -501,6 +515,7 @@ export function startWatcher(options: WatcherOptions): Watcher {
       clearTimeout(reloadTimer);
       breaker.close();
       stopByName();
+      for (const stop of unseenPutBacks.values()) stop();
       await watcher.close();
       await queue;
       vault.close();
