@@ -61,7 +61,8 @@ describe('watcher', () => {
     expect(decision).toBeGreaterThanOrEqual(0);
     expect(stop).toBeGreaterThan(decision);
     expect(lines.some((l) => l.type === 'process' && l.target === String(outside.child.pid) && /not stopped/.test(l.detail))).toBe(true);
-    expect(lines.some((l) => l.target.startsWith('restore '))).toBe(true);
+    // The file is back before the line that says so is written.
+    expect(await until(() => log(project).some((l) => l.target.startsWith('restore ')))).toBe(true);
   }, 60_000);
 
   it('a file deleted again the moment it is put back is judged and put back again', async () => {
