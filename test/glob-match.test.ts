@@ -18,11 +18,17 @@ describe('path globs', () => {
   it('agree with picomatch on every glob and path of the shared syntax', () => {
     fc.assert(
       fc.property(glob, path, (g, p) => {
-        // A trailing `/**` also matches the directory itself here; picomatch does so only after a literal segment.
-        const itself = g.endsWith('/**') && g.length > 3 && picomatch(g.slice(0, -3), { dot: true })(p);
+        // A trailing `/**` also matches the directory itself here (so `a*/**/**` matches `a`); picomatch does so
+        // only after a literal segment.
+        let itself = false;
+        for (let base = g; !itself && base.endsWith('/**') && base.length > 3; ) {
+          base = base.slice(0, -3);
+          itself = picomatch(base, { dot: true })(p);
+        }
         expect(pathGlob(g)(p), `${g} vs ${p}`).toBe(picomatch(g, { dot: true })(p) || itself);
       }),
-      { numRuns: 3000 },
+      // Seeded, so a run is the same on every machine; change the seed to explore further.
+      { numRuns: 3000, seed: 20261202 },
     );
   });
 
