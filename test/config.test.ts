@@ -3,7 +3,7 @@ import { configTextFor } from '../src/cli/commands/init.js';
 import { compilePolicy } from '../src/config/compile.js';
 import { loadPresetChain, parseYaml } from '../src/config/load.js';
 import { validateConfig, validateRulesFile, formatIssue, parseSize } from '../src/config/validate.js';
-import { entries, policyFrom, PROJECT } from './policy-helpers.js';
+import { command, engineFrom, entries, policyFrom, PROJECT } from './policy-helpers.js';
 
 function validate(text: string) {
   const { doc, issues } = parseYaml(text, 'config.yaml');
@@ -116,7 +116,7 @@ sandbox: [1]
   - reason: no id
 `);
     expect(issues.map((i) => `${i.path}: ${i.message}`)).toEqual([
-      "rules[0].id: rule id 'Team_Rule' must look like 'family/name' (lower case letters, digits and dashes)",
+      "rules[0].id: rule id 'Team_Rule' must look like 'family/name' (lower case letters, digits and dashes), or 'family/*' for a whole pack",
       'rules[1]: a rule matches one kind of event: give only one of command, path, host or detect',
       "rules[2].operations: 'operations' only applies to a rule with 'path'",
       "rules[3].action: must be one of deny, warn, off, got 'block'",
@@ -136,6 +136,27 @@ describe('policy compilation', () => {
     expect(issues).toEqual([]);
     expect(policy.rules.find((r) => r.id === 'git/push-force')?.action).toBe('warn');
     expect(policy.rules.find((r) => r.id === 'proc/kill-9')?.action).toBe('off');
+  });
+
+  it('switches a whole pack with family/*, and a later entry for one rule of it wins', () => {
+    const { policy, issues } = policyFrom('standard', { rules: entries([{ id: 'git/*', action: 'warn' }, { id: 'git/reset-hard', action: 'deny' }, { id: 'fs/*', action: 'off' }]) });
+    expect(issues).toEqual([]);
+    const git = policy.rules.filter((r) => r.id.startsWith('git/'));
+    expect(git.length).toBeGreaterThan(2);
+    expect(git.filter((r) => r.action !== 'warn').map((r) => r.id)).toEqual(['git/reset-hard']);
+    expect(policy.rules.filter((r) => r.id.startsWith('fs/')).every((r) => r.action === 'off')).toBe(true);
+    expect(policy.overrides['fs/self-protect']).toBe('off');
+    const engine = engineFrom('standard', { rules: entries([{ id: 'git/*', action: 'warn' }]) });
+    expect(command(engine, 'git push --force origin main').verdict).toBe('warn');
+  });
+
+  it('reports an unknown pack with a suggestion, and a pack entry that has a matcher', () => {
+    expect(policyFrom('standard', { rules: entries([{ id: 'gti/*', action: 'off' }]) }).issues.map((i) => [i.message, i.suggestion])).toEqual([
+      ["unknown pack 'gti/*': no rule id starts with 'gti/'", 'git/*'],
+    ]);
+    expect(validate('version: 1\nrules:\n  - id: git/*\n    command: ["git push"]\n').issues.map((i) => i.message)).toEqual([
+      "'git/*' names a whole pack: it takes only 'action' (and 'reason'), not a matcher",
+    ]);
   });
 
   it('switches a built-in rule by id', () => {

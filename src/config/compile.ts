@@ -42,7 +42,25 @@ export function compilePolicy(layers: PolicyLayers): { policy: Policy; settings:
   const overrides: Record<string, RuleDefinition['action']> = {};
   const fromPreset = new Set<string>();
 
+  /** `family/*`: the action (and reason) for every rule of the family defined so far. */
+  const applyToPack = (entry: RuleEntry) => {
+    const family = entry.id.slice(0, -1);
+    const members = rules.filter((r) => r.id.startsWith(family));
+    const builtins = [...BUILTIN_RULE_IDS].filter((id) => id.startsWith(family));
+    if (!members.length && !builtins.length) {
+      const packs = [...new Set([...BUILTIN_RULE_IDS, ...byId.keys()].map((id) => `${id.split('/')[0]}/*`))];
+      issues.push({ ...issueAt(entry, `unknown pack '${entry.id}': no rule id starts with '${family}'`), suggestion: closest(entry.id, packs) });
+      return;
+    }
+    for (const rule of members) {
+      if (entry.action) rule.action = entry.action;
+      if (entry.reason) rule.reason = entry.reason;
+    }
+    for (const id of builtins) if (entry.action) overrides[id] = entry.action;
+  };
+
   const apply = (entry: RuleEntry, preset: boolean) => {
+    if (entry.id.endsWith('/*')) return applyToPack(entry);
     const existing = byId.get(entry.id);
     const hasMatcher = entry.command || entry.path || entry.host || entry.detect;
     const where = `${entry.origin.file}:${entry.origin.line}`;

@@ -1,4 +1,4 @@
-import { RULE_ID_PATTERN } from '../engine/builtin-rules.js';
+import { PACK_ID_PATTERN, RULE_ID_PATTERN } from '../engine/builtin-rules.js';
 import { commandPatternError } from '../engine/command-pattern.js';
 import { DETECTOR_NAMES } from '../engine/detectors.js';
 import { compilePathMatcher } from '../engine/glob-match.js';
@@ -320,8 +320,8 @@ function readRules(c: Checker, value: unknown, file: string): RuleEntry[] {
       if (obj.id === undefined) c.report(path, "a rule needs an 'id'");
       return;
     }
-    if (!RULE_ID_PATTERN.test(id)) {
-      c.report(`${path}.id`, `rule id '${id}' must look like 'family/name' (lower case letters, digits and dashes)`);
+    if (!RULE_ID_PATTERN.test(id) && !PACK_ID_PATTERN.test(id)) {
+      c.report(`${path}.id`, `rule id '${id}' must look like 'family/name' (lower case letters, digits and dashes), or 'family/*' for a whole pack`);
       return;
     }
     const at = c.position(path);
@@ -336,6 +336,7 @@ function readRules(c: Checker, value: unknown, file: string): RuleEntry[] {
     const detect = c.oneOf(obj.detect, `${path}.detect`, DETECTOR_NAMES);
     const kinds = [command, paths, host, obj.detect].filter((k) => k !== undefined).length;
     if (kinds > 1) c.report(path, 'a rule matches one kind of event: give only one of command, path, host or detect');
+    if (kinds > 0 && PACK_ID_PATTERN.test(id)) c.report(path, `'${id}' names a whole pack: it takes only 'action' (and 'reason'), not a matcher`);
     if (detect) entry.detect = detect;
     if (command) entry.command = command;
     if (paths) entry.path = paths;

@@ -27,3 +27,6 @@ export const BUILTIN_RULE_IDS: ReadonlySet<string> = new Set(BUILTIN_RULES.map((
 
 /** The shape every rule id has: `family/name`, lower case. */
 export const RULE_ID_PATTERN = /^[a-z0-9][a-z0-9-]*\/[a-z0-9][a-z0-9-]*$/;
+
+/** A whole pack in config (`db/*`): one entry switches every rule of the family. */
+export const PACK_ID_PATTERN = /^[a-z0-9][a-z0-9-]*\/\*$/;

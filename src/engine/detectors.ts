@@ -5,6 +5,7 @@ import { commandName } from '../shell/wrappers.js';
 import { placeEffects } from './container-paths.js';
 import { effectsOf, type Effect, type Target } from './effects.js';
 import { systemFileOf } from './system-files.js';
+import { PACK_DETECTORS } from './packs/index.js';
 
 /** What a detector sees of one executed command. */
 export interface CommandFacts {
@@ -73,6 +74,8 @@ export interface Detector {
   description: string;
   /** The effect kinds it looks at; a command without any of them is skipped. Absent: every command. */
   kinds?: readonly Effect['kind'][];
+  /** The programs (argv[0] without its directory) it reads; a command running another one is skipped. Absent: every program. */
+  programs?: readonly string[];
   find(facts: CommandFacts, ctx: DetectorContext): Finding[];
   /** Path rules only: judge one change, made by a command or reported as a file event. */
   judge?(change: PathChange, ctx: DetectorContext): PathVerdict | null;
@@ -497,9 +500,11 @@ function unknownPartFindings(facts: CommandFacts, ctx: DetectorContext): Finding
   return out;
 }
 
-export const DETECTOR_NAMES: readonly string[] = DETECTORS.map((d) => d.name);
+const ALL_DETECTORS: readonly Detector[] = [...DETECTORS, ...PACK_DETECTORS];
 
-const BY_NAME = new Map(DETECTORS.map((d) => [d.name, d]));
+export const DETECTOR_NAMES: readonly string[] = ALL_DETECTORS.map((d) => d.name);
+
+const BY_NAME = new Map(ALL_DETECTORS.map((d) => [d.name, d]));
 
 export function detector(name: string): Detector | undefined {
   return BY_NAME.get(name);

@@ -1,7 +1,7 @@
 import { interpret, type Interpretation } from '../shell/interpret.js';
 import { LIMITS, unreadableText } from '../shell/limits.js';
 import { parse } from '../shell/parse.js';
-import { isWithin, joinPath, normalizePath } from '../shell/paths.js';
+import { basename, isWithin, joinPath, normalizePath } from '../shell/paths.js';
 import { BUILTIN_RULES } from './builtin-rules.js';
 import { detector, downloadedFiles, factsOf, fileEventChange, globRegExp, type CommandFacts, type Detector } from './detectors.js';
 import type { Effect, Target } from './effects.js';
@@ -207,9 +207,11 @@ export class Engine {
     const ctx = { projectDir: fact.command.remote ? null : this.policy.projectDir, home: fact.command.home, downloads };
     let present = '';
     for (const e of fact.effects) present += `${e.kind} `;
+    const program = basename(fact.command.argv[0]?.text ?? '');
     for (const rule of this.detecting) {
-      const kinds = rule.detector!.kinds;
+      const { kinds, programs } = rule.detector!;
       if (kinds && (present === '' || !kinds.some((k) => present.includes(k)))) continue;
+      if (programs && !programs.includes(program)) continue;
       for (const f of rule.detector!.find(fact, ctx)) this.addRule(matches, rule.def, f.reason, f.subject, true, f.unlessAbsent);
     }
   }
