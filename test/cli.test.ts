@@ -326,9 +326,21 @@ describe('status', () => {
     expect(r.stdout).toMatch(/^preset\s+standard$/m);
     expect(r.stdout).toMatch(/^rules\s+\d+ in force \(\d+ from the preset, config and rule files, \d+ built-in\)$/m);
     expect(r.stdout).not.toMatch(/pattern rules/);
+    expect(r.stdout).toMatch(/^\s+by pack: fs \d+, git 4, .*tamper \d+/m);
     expect(r.stdout).toMatch(/DENY\s+git\/push-force command git push -f/);
     const json = JSON.parse(cli(['status', '--json'], { cwd: project, home }).stdout);
     expect(json).toMatchObject({ projectDir: project, mode: 'enforce', preset: 'standard', issues: [] });
+  });
+
+  it('counts a pack switched off in one line as out of force', () => {
+    const { project, home } = tempProject();
+    const file = join(project, '.agentfirewall/config.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace(/^rules: \[\]$/m, 'rules:\n  - id: git/*\n    action: off'));
+    const r = cli(['status'], { cwd: project, home });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^\s+by pack: fs \d+, disk/m);
+    expect(r.stdout).not.toMatch(/by pack:.*git/);
+    expect(cli(['check', 'git push -f'], { cwd: project, home }).status).toBe(0);
   });
 
   it('shows the last five decisions even right after the log rotated', () => {

@@ -233,6 +233,8 @@ describe('presets', () => {
     const { text } = configTextFor('standard', PROJECT);
     for (const r of policyFrom('standard').policy.rules) expect(text).toContain(r.id);
     expect(text).toContain('fs/self-protect');
+    // Pack by pack, each under a header that names how to switch it whole.
+    expect(text).toMatch(/^# {2}git\/\* \(4 rules\)\n# {3}git\/push-force +deny {2}git push that overwrites remote history/m);
   });
 });
 

@@ -1,4 +1,5 @@
 import { BUILTIN_RULES } from '../engine/builtin-rules.js';
+import { detector } from '../engine/detectors.js';
 import type { RuleDefinition } from '../engine/types.js';
 import type { FirewallConfig } from './schema.js';
 
@@ -12,10 +13,10 @@ const list = (items: string[], indent: string) =>
  */
 export function renderConfig(preset: string, settings: Omit<FirewallConfig, 'rules'>, rules: RuleDefinition[]): string {
   const s = settings;
-  const ruleLines = [
-    ...rules.map((r) => `#   ${r.id.padEnd(28)} ${r.action.padEnd(5)} ${r.reason ?? ''}`.trimEnd()),
-    ...BUILTIN_RULES.map((r) => `#   ${r.id.padEnd(28)} ${r.action.padEnd(5)} ${r.description}`),
-  ];
+  const ruleLines = rulesByPack([
+    ...rules.map((r) => ({ id: r.id, action: r.action, why: r.reason ?? (r.detect ? detector(r.detect)?.description : undefined) ?? '' })),
+    ...BUILTIN_RULES.map((r) => ({ id: r.id, action: r.action, why: r.description })),
+  ]);
   return `# agentfirewall configuration (version 1), written by \`agentfirewall init --preset ${preset}\`.
 # Edit freely; \`agentfirewall status\` shows what is in force and reports every error with file:line:col.
 
@@ -86,12 +87,15 @@ hooks:
   # Agents' native hooks: on an internal error or an unreadable payload, deny (closed) or let the call through (open).
   fail: ${s.hooks.fail}
 
-# Rules in force (id, action, reason):
+# Rules in force, pack by pack (id, action, what it stops):
 ${ruleLines.join('\n')}
 #
-# Change a rule by id (action: deny | warn | off), or add your own with a command, path or host matcher:
+# Change a rule by id (action: deny | warn | off), a whole pack with family/*, or add your own with a command,
+# path or host matcher:
 #   - id: git/push-force
 #     action: warn
+#   - id: publish/*
+#     action: deny
 #   - id: team/no-publish
 #     reason: releases go through CI
 #     command: ["npm publish", "yarn publish"]
@@ -109,4 +113,17 @@ export function renderGitignore(): string {
 # stay out of git. config.yaml and rules/ are meant to be committed and shared.
 ${RUNTIME_DIRS.map((d) => `${d}/`).join('\n')}
 `;
+}
+
+/** The listing of rules in force, a header line per pack (the id's family) before its rules, in first-seen order. */
+function rulesByPack(rules: readonly { id: string; action: string; why: string }[]): string[] {
+  const packs = new Map<string, typeof rules[number][]>();
+  for (const r of rules) {
+    const family = r.id.split('/')[0];
+    packs.set(family, [...(packs.get(family) ?? []), r]);
+  }
+  return [...packs].flatMap(([family, members]) => [
+    `#  ${family}/* (${members.length} rule${members.length === 1 ? '' : 's'})`,
+    ...members.map((r) => `#   ${r.id.padEnd(28)} ${r.action.padEnd(5)} ${r.why}`.trimEnd()),
+  ]);
 }

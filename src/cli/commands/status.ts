@@ -43,7 +43,14 @@ function rulesInForce(policy: Policy): string {
   const on = (id: string, action: string) => (policy.overrides[id] ?? action) !== 'off';
   const defined = policy.rules.filter((r) => on(r.id, r.action)).length;
   const builtin = BUILTIN_RULES.filter((r) => on(r.id, r.action)).length;
-  return `${defined + builtin} in force (${defined} from the preset, config and rule files, ${builtin} built-in)`;
+  const packs = new Map<string, number>();
+  for (const r of [...policy.rules, ...BUILTIN_RULES]) {
+    if (!on(r.id, r.action)) continue;
+    const family = r.id.split('/')[0];
+    packs.set(family, (packs.get(family) ?? 0) + 1);
+  }
+  const byPack = [...packs].map(([family, n]) => `${family} ${n}`).join(', ');
+  return `${defined + builtin} in force (${defined} from the preset, config and rule files, ${builtin} built-in)\n            by pack: ${byPack}`;
 }
 
 /** `agentfirewall status`: what is in force in this project. */
