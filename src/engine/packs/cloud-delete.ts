@@ -1,5 +1,5 @@
 import type { CommandFacts, Detector, Finding } from '../detectors.js';
-import { flagSet, found, optionValue, programOf, readCli, scopeOf, type CliSpec } from './infra-cli.js';
+import { asksHelp, flagSet, found, optionValue, programOf, readCli, scopeOf, type CliSpec } from './infra-cli.js';
 
 // The aws CLI's global options that take a value; its subcommand options are all `--long` (value or flag).
 const AWS: CliSpec = {
@@ -19,6 +19,7 @@ const S3API_BULK = new Set(['delete-bucket', 'delete-objects']);
 function awsDeletes(facts: CommandFacts, storage: boolean): string | null {
   const line = readCli(facts.command.argv.slice(1), AWS);
   const [service, op, ...rest] = line.words;
+  if (asksHelp(line) || flagSet(line, 'dryrun')) return null;
   const where = scopeOf(line, AWS_SCOPE);
   // The resource is usually an option value (`--table-name users`, `--instance-ids i-1`): name it in the reason.
   const named = [...line.options].filter(([k]) => /(^|-)(name|ids?|identifier|arn|url|bucket)$/.test(k) && k !== 'profile').flatMap(([, v]) => v.filter((x) => typeof x === 'string'));
@@ -40,6 +41,7 @@ const GCLOUD_LOCAL = new Set(['config', 'auth', 'components', 'topic']);
 
 function gcloudDeletes(facts: CommandFacts): string | null {
   const line = readCli(facts.command.argv.slice(1), GCLOUD);
+  if (asksHelp(line)) return null;
   const words = line.words.filter((w) => !['alpha', 'beta'].includes(w));
   const where = scopeOf(line, [['project', 'project']]);
   if (GCLOUD_LOCAL.has(words[0] ?? '')) return null;
@@ -63,6 +65,7 @@ const AZ_LOCAL = new Set(['config', 'extension', 'cache', 'cloud']);
 
 function azDeletes(facts: CommandFacts): string | null {
   const line = readCli(facts.command.argv.slice(1), AZ);
+  if (asksHelp(line)) return null;
   const verb = line.words.findIndex((w, i) => i > 0 && i < 5 && (w === 'delete' || w === 'delete-batch' || w === 'purge'));
   if (verb < 0 || AZ_LOCAL.has(line.words[0])) return null;
   const name = scopeOf(line, [['name', 'name', 'n'], ['group', 'resource-group', 'g'], ['account', 'account-name'], ['subscription', 'subscription']]);
@@ -71,6 +74,7 @@ function azDeletes(facts: CommandFacts): string | null {
 
 function azcopyRemoves(facts: CommandFacts): string | null {
   const line = readCli(facts.command.argv.slice(1), AZCOPY);
+  if (asksHelp(line) || flagSet(line, 'dry-run')) return null;
   const [op, ...urls] = line.words;
   if ((op === 'remove' || op === 'rm') && flagSet(line, 'recursive')) return `azcopy remove --recursive ${urls.join(' ')} deletes every blob under it`;
   if (op === 'sync' && flagSet(line, 'delete-destination')) return `azcopy sync --delete-destination deletes what the source lacks from ${urls[1] ?? 'the destination'}`;

@@ -1,5 +1,5 @@
 import type { CommandFacts, Detector, Finding } from '../detectors.js';
-import { flagSet, found, programOf, readCli, scopeOf, type CliLine, type CliSpec } from './infra-cli.js';
+import { asksHelp, flagSet, found, programOf, readCli, scopeOf, type CliLine, type CliSpec } from './infra-cli.js';
 
 // docker/podman global options and the compose and prune options that take a value, read in any order.
 const DOCKER: CliSpec = {
@@ -21,6 +21,7 @@ const where = (line: CliLine) => scopeOf(line, [['host', 'host', 'H'], ['context
 /** What a container line deletes of stored data, and whether it is only a warning (no volume touched). */
 function containerDeletes(facts: CommandFacts): { reason: string; volumes: boolean } | null {
   const line = dockerLine(facts);
+  if (asksHelp(line)) return null;
   const program = programOf(facts).replace(/-compose$/, '');
   const [group, verb, ...rest] = line.words;
   const prune = (group === 'system' && verb === 'prune') || (group === 'prune' && program === 'podman' && verb === undefined);

@@ -74,6 +74,9 @@ export function readCli(args: readonly Field[], spec: CliSpec): CliLine {
   return { words, options };
 }
 
+/** Asks for help only (`--help`, `help`): nothing runs. */
+export const asksHelp = (line: CliLine) => line.options.has('help') || line.words.includes('help');
+
 /** Is one of these flags set (present and not `=false`/`=0`)? The last spelling given wins, as in the tools. */
 export function flagSet(line: CliLine, ...names: string[]): boolean {
   for (const name of names) {
@@ -102,6 +105,25 @@ export function scopeOf(line: CliLine, parts: readonly [label: string, ...names:
     return v ? [`${label} ${v}`] : [];
   });
   return found.length ? ` (${found.join(', ')})` : '';
+}
+
+const PACKAGE_MANAGERS = new Set(['npm', 'yarn', 'pnpm', 'bun']);
+
+/**
+ * The tool a package manager runs as a script of the same name (`yarn cdk destroy`, `npm run cdk -- destroy`,
+ * `pnpm run sls remove`): a script named after a tool runs that tool, and the interpreter cannot see the script.
+ * Returns the tool and its arguments, or null when the command is not such a call of one of `tools`.
+ */
+export function scriptTool(facts: CommandFacts, tools: ReadonlySet<string>): { program: string; args: Field[] } | null {
+  const argv = facts.command.argv;
+  if (!PACKAGE_MANAGERS.has(programOf(facts))) return null;
+  let i = 1;
+  if (argv[i]?.text === 'run' || argv[i]?.text === 'run-script') i++;
+  else if (programOf(facts) === 'npm' || programOf(facts) === 'bun') return null; // `npm cdk` is no call; `bun x` is peeled already
+  const tool = argv[i]?.text ?? '';
+  if (!tools.has(tool)) return null;
+  const args = argv.slice(i + 1);
+  return { program: tool, args: args[0]?.text === '--' ? args.slice(1) : args };
 }
 
 /** The program's name without its directory. */

@@ -1,9 +1,9 @@
 import type { CommandFacts, Detector, Finding } from '../detectors.js';
-import { flagSet, found, programOf, readCli, scopeOf, type CliLine, type CliSpec } from './infra-cli.js';
+import { asksHelp, flagSet, found, optionValue, programOf, readCli, scopeOf, type CliLine, type CliSpec } from './infra-cli.js';
 
 // kubectl's global and delete options that take a value (pflag: `--opt value`, `--opt=value`, `-n value`, `-nvalue`).
 const KUBECTL: CliSpec = {
-  short: 'nslfokLcp',
+  short: 'nslfokLcpv',
   long: ['context', 'cluster', 'user', 'namespace', 'kubeconfig', 'server', 'token', 'as', 'as-group', 'as-uid', 'certificate-authority', 'client-certificate', 'client-key', 'request-timeout', 'tls-server-name', 'cache-dir', 'password', 'username', 'profile', 'profile-output', 'log-file', 'v', 'vmodule', 'output', 'selector', 'field-selector', 'filename', 'kustomize', 'grace-period', 'timeout', 'pod-selector', 'chunk-size', 'container'],
 };
 const HELM: CliSpec = { short: 'n', long: ['namespace', 'kube-context', 'kubeconfig', 'kube-apiserver', 'kube-as-user', 'kube-as-group', 'kube-ca-file', 'kube-token', 'registry-config', 'repository-cache', 'repository-config', 'burst-limit', 'timeout', 'cascade', 'description', 'output', 'o'] };
@@ -31,18 +31,26 @@ function deletedKinds(words: readonly string[]): { kinds: string[]; names: strin
   return { kinds: kindList.split(',').filter(Boolean), names };
 }
 
+/** The kinds of a manifest given on stdin (`-f -` fed a here-string, heredoc or known pipe output); none when unknown. */
+function manifestKinds(facts: CommandFacts, line: CliLine): string[] {
+  if (optionValue(line, 'filename', 'f') !== '-') return [];
+  const text = facts.command.stdinText?.text ?? facts.command.stdinFrom?.output ?? '';
+  return [...text.matchAll(/^\s*kind:\s*["']?(\w+)/gm)].map((m) => m[1]);
+}
+
 const kindOf = (k: string) => k.toLowerCase().replace(/\..*$/, '');
 const SCOPE: [string, ...string[]][] = [['context', 'context'], ['cluster', 'cluster'], ['namespace', 'namespace', 'n']];
 
 /** Findings for one kubectl delete: which rule's detector asked decides what it looks at. */
 function kubectlDelete(facts: CommandFacts, what: 'namespace' | 'all' | 'volumes' | 'drain'): Finding[] {
   const line = kubectlLine(facts);
-  if (!line) return [];
+  if (!line || asksHelp(line)) return [];
   const [verb, ...rest] = line.words;
   const scope = scopeOf(line, SCOPE);
   if (what === 'drain') return verb === 'drain' ? [found(facts, `kubectl drain ${rest[0] ?? ''} evicts every pod of the node${scope}`)] : [];
   if (verb !== 'delete') return [];
   const { kinds, names } = deletedKinds(rest);
+  kinds.push(...manifestKinds(facts, line));
   if (what === 'all') {
     const everywhere = flagSet(line, 'all-namespaces', 'A');
     if (!flagSet(line, 'all') && !everywhere) return [];
@@ -70,7 +78,7 @@ export const K8S_DETECTORS: readonly Detector[] = [
     programs: ['helm'],
     find: (facts) => {
       const line = readCli(facts.command.argv.slice(1), HELM);
-      if (!HELM_UNINSTALL.has(line.words[0] ?? '')) return [];
+      if (!HELM_UNINSTALL.has(line.words[0] ?? '') || asksHelp(line)) return [];
       const releases = line.words.slice(1).join(', ') || 'a release';
       return [found(facts, `helm ${line.words[0]} ${releases} deletes the release's resources${scopeOf(line, [['context', 'kube-context'], ['namespace', 'namespace', 'n']])}`)];
     },
