@@ -81,6 +81,40 @@ function azcopyRemoves(facts: CommandFacts): string | null {
   return null;
 }
 
+// Platform CLIs: the verbs that delete a cluster, machine, database, app or volume.
+const EKSCTL: CliSpec = { short: 'nfr', long: ['name', 'region', 'profile', 'config-file', 'cluster'] };
+const DOCTL: CliSpec = { short: 'toc', long: ['access-token', 'context', 'output', 'config', 'format'] };
+const HEROKU: CliSpec = { short: 'ar', long: ['app', 'remote', 'confirm', 'team'] };
+const FLY: CliSpec = { short: 'ac', long: ['app', 'config', 'access-token', 'org', 'region'] };
+
+function eksctlDeletes(facts: CommandFacts): string | null {
+  const line = readCli(facts.command.argv.slice(1), EKSCTL);
+  const [verb, kind, name] = line.words;
+  if (verb !== 'delete' || asksHelp(line)) return null;
+  return `eksctl delete ${kind ?? ''} ${name ?? optionValue(line, 'name', 'n') ?? ''}`.trimEnd() + scopeOf(line, [['cluster', 'cluster'], ['region', 'region', 'r']]);
+}
+
+function doctlDeletes(facts: CommandFacts): string | null {
+  const line = readCli(facts.command.argv.slice(1), DOCTL);
+  const verb = line.words.findIndex((w, i) => i > 0 && i < 5 && (w === 'delete' || w === 'rm' || w === 'd'));
+  if (verb < 0 || asksHelp(line) || line.words[0] === 'auth') return null;
+  return `doctl ${line.words.join(' ')} deletes it${scopeOf(line, [['context', 'context']])}`;
+}
+
+function herokuDestroys(facts: CommandFacts): string | null {
+  const line = readCli(facts.command.argv.slice(1), HEROKU);
+  const verb = line.words[0] ?? '';
+  if (!/^(apps:destroy|destroy|pg:reset|redis:reset|addons:destroy|addons:remove|pg:backups:delete)$/.test(verb) || asksHelp(line)) return null;
+  return `heroku ${line.words.join(' ')} destroys data${scopeOf(line, [['app', 'app', 'a']])}`;
+}
+
+function flyDestroys(facts: CommandFacts): string | null {
+  const line = readCli(facts.command.argv.slice(1), FLY);
+  const verb = line.words.findIndex((w, i) => i > 0 && i < 3 && (w === 'destroy' || w === 'delete'));
+  if (verb < 0 || asksHelp(line) || line.words[0] === 'secrets') return null;
+  return `${programOf(facts)} ${line.words.join(' ')} destroys it${scopeOf(line, [['app', 'app', 'a']])}`;
+}
+
 const wrap = (reason: (f: CommandFacts) => string | null) => (facts: CommandFacts): Finding[] => {
   const r = reason(facts);
   return r ? [found(facts, r)] : [];
@@ -92,6 +126,11 @@ const CLOUD_DELETE: Record<string, (f: CommandFacts) => string | null> = {
   gsutil: gsutilDeletes,
   az: azDeletes,
   azcopy: azcopyRemoves,
+  eksctl: eksctlDeletes,
+  doctl: doctlDeletes,
+  heroku: herokuDestroys,
+  fly: flyDestroys,
+  flyctl: flyDestroys,
 };
 
 /** `cloud-…` detectors: bulk deletes of object storage, and deletes of cloud resources that hold data or serve. */
@@ -104,7 +143,7 @@ export const CLOUD_DETECTORS: readonly Detector[] = [
   },
   {
     name: 'cloud-delete',
-    description: 'aws terminate-instances and delete-* of databases, tables, stacks, clusters; gcloud … delete, storage rm -r; gsutil rm -r, rb; az … delete; azcopy remove --recursive',
+    description: 'aws terminate-instances and delete-* of databases, tables, stacks, clusters; gcloud … delete, storage rm -r; gsutil rm -r, rb; az … delete; azcopy remove --recursive; eksctl delete, doctl … delete, heroku apps:destroy / pg:reset, fly … destroy',
     programs: Object.keys(CLOUD_DELETE),
     find: wrap((f) => CLOUD_DELETE[programOf(f)]?.(f) ?? null),
   },

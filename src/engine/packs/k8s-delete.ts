@@ -8,6 +8,7 @@ const KUBECTL: CliSpec = {
 };
 const HELM: CliSpec = { short: 'n', long: ['namespace', 'kube-context', 'kubeconfig', 'kube-apiserver', 'kube-as-user', 'kube-as-group', 'kube-ca-file', 'kube-token', 'registry-config', 'repository-cache', 'repository-config', 'burst-limit', 'timeout', 'cascade', 'description', 'output', 'o'] };
 
+const HELMFILE: CliSpec = { short: 'efnl', long: ['environment', 'file', 'namespace', 'selector', 'kube-context', 'state-values-file', 'state-values-set', 'chart', 'log-level'] };
 const NAMESPACE_KINDS = new Set(['ns', 'namespace', 'namespaces']);
 const VOLUME_KINDS = new Set(['pv', 'pvc', 'persistentvolume', 'persistentvolumes', 'persistentvolumeclaim', 'persistentvolumeclaims']);
 const KUBECTL_PROGRAMS = ['kubectl', 'oc', 'kubecolor', 'microk8s', 'k3s', 'minikube'];
@@ -38,6 +39,19 @@ function manifestKinds(facts: CommandFacts, line: CliLine): string[] {
   return [...text.matchAll(/^\s*kind:\s*["']?(\w+)/gm)].map((m) => m[1]);
 }
 
+// Programs that pass a listing on while keeping its lines (`kubectl get ns -o name | grep preview | xargs …`).
+const LINE_FILTERS = new Set(['grep', 'egrep', 'rg', 'head', 'tail', 'sort', 'uniq', 'sed', 'awk', 'cut', 'tr']);
+
+/** For `… | xargs kubectl delete`: the kinds the `kubectl get` at the head of the pipe lists, through line filters. */
+function xargsKinds(facts: CommandFacts): string[] {
+  if (facts.command.via.at(-1) !== 'xargs') return [];
+  let producer = facts.command.stdinFrom;
+  for (let hops = 0; producer && hops < 8 && LINE_FILTERS.has(producer.argv[0]?.text ?? ''); hops++) producer = producer.stdinFrom;
+  if (!producer || !KUBECTL_PROGRAMS.includes(producer.argv[0]?.text.replace(/^.*\//, '') ?? '')) return [];
+  const listing = readCli(producer.argv.slice(1), KUBECTL);
+  return listing.words[0] === 'get' ? deletedKinds(listing.words.slice(1)).kinds : [];
+}
+
 const kindOf = (k: string) => k.toLowerCase().replace(/\..*$/, '');
 const SCOPE: [string, ...string[]][] = [['context', 'context'], ['cluster', 'cluster'], ['namespace', 'namespace', 'n']];
 
@@ -50,7 +64,7 @@ function kubectlDelete(facts: CommandFacts, what: 'namespace' | 'all' | 'volumes
   if (what === 'drain') return verb === 'drain' ? [found(facts, `kubectl drain ${rest[0] ?? ''} evicts every pod of the node${scope}`)] : [];
   if (verb !== 'delete') return [];
   const { kinds, names } = deletedKinds(rest);
-  kinds.push(...manifestKinds(facts, line));
+  kinds.push(...manifestKinds(facts, line), ...xargsKinds(facts));
   if (what === 'all') {
     const everywhere = flagSet(line, 'all-namespaces', 'A');
     if (!flagSet(line, 'all') && !everywhere) return [];
@@ -60,7 +74,8 @@ function kubectlDelete(facts: CommandFacts, what: 'namespace' | 'all' | 'volumes
   const hit = kinds.filter((k) => wanted.has(kindOf(k)));
   if (!hit.length) return [];
   const label = what === 'namespace' ? 'namespace' : 'persistent volume';
-  const target = names.length ? `${label} ${names.join(', ')}` : `${label}s${line.options.size ? ' by selector' : ''}`;
+  const named = names.filter(Boolean);
+  const target = named.length ? `${label} ${named.join(', ')}` : flagSet(line, 'all') ? `every ${label}` : `${label}s`;
   return [found(facts, `kubectl delete ${target} deletes everything ${what === 'namespace' ? 'in it' : 'stored on it'}${scope}`)];
 }
 
@@ -81,6 +96,17 @@ export const K8S_DETECTORS: readonly Detector[] = [
       if (!HELM_UNINSTALL.has(line.words[0] ?? '') || asksHelp(line)) return [];
       const releases = line.words.slice(1).join(', ') || 'a release';
       return [found(facts, `helm ${line.words[0]} ${releases} deletes the release's resources${scopeOf(line, [['context', 'kube-context'], ['namespace', 'namespace', 'n']])}`)];
+    },
+  },
+  {
+    name: 'k8s-helmfile-destroy',
+    description: 'helmfile destroy or delete: every release of the helmfile',
+    programs: ['helmfile'],
+    find: (facts) => {
+      const line = readCli(facts.command.argv.slice(1), HELMFILE);
+      const verb = line.words[0] ?? '';
+      if ((verb !== 'destroy' && verb !== 'delete') || asksHelp(line)) return [];
+      return [found(facts, `helmfile ${verb} uninstalls every release of the helmfile${scopeOf(line, [['environment', 'environment', 'e'], ['file', 'file', 'f'], ['context', 'kube-context']])}`)];
     },
   },
 ];
