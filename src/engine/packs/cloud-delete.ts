@@ -1,5 +1,5 @@
 import type { CommandFacts, Detector, Finding } from '../detectors.js';
-import { asksHelp, flagSet, found, optionValue, programOf, readCli, scopeOf, type CliSpec } from './infra-cli.js';
+import { asksHelp, dryRun, flagSet, found, optionValue, programOf, readCli, scopeOf, type CliSpec } from './infra-cli.js';
 
 // The aws CLI's global options that take a value; its subcommand options are all `--long` (value or flag).
 const AWS: CliSpec = {
@@ -19,7 +19,7 @@ const S3API_BULK = new Set(['delete-bucket', 'delete-objects']);
 function awsDeletes(facts: CommandFacts, storage: boolean): string | null {
   const line = readCli(facts.command.argv.slice(1), AWS);
   const [service, op, ...rest] = line.words;
-  if (asksHelp(line) || flagSet(line, 'dryrun')) return null;
+  if (asksHelp(line) || dryRun(line)) return null;
   const where = scopeOf(line, AWS_SCOPE);
   // The resource is usually an option value (`--table-name users`, `--instance-ids i-1`): name it in the reason.
   const named = [...line.options].filter(([k]) => /(^|-)(name|ids?|identifier|arn|url|bucket)$/.test(k) && k !== 'profile').flatMap(([, v]) => v.filter((x) => typeof x === 'string'));
@@ -45,7 +45,13 @@ function gcloudDeletes(facts: CommandFacts): string | null {
   const words = line.words.filter((w) => !['alpha', 'beta'].includes(w));
   const where = scopeOf(line, [['project', 'project']]);
   if (GCLOUD_LOCAL.has(words[0] ?? '')) return null;
-  if (words[0] === 'storage' && (words[1] === 'rm' || words[1] === 'delete') && (flagSet(line, 'recursive', 'r', 'R', 'all-versions', 'a') || words.slice(2).some((w) => w.includes('**')))) return `gcloud storage rm -r ${words.slice(2).join(' ')} deletes every object under it${where}`;
+  // Objects are deleted one by one unless recursively or by a `**` wildcard, as `aws s3 rm` of one key.
+  const objects = words[0] === 'storage' && (words[1] === 'rm' || (words[1] === 'objects' && words[2] === 'delete'));
+  if (objects) {
+    const urls = words.slice(words[1] === 'rm' ? 2 : 3);
+    const bulk = flagSet(line, 'recursive', 'r', 'R', 'all-versions', 'a') || urls.some((w) => w.includes('**'));
+    return bulk ? `gcloud storage ${words[1]} -r ${urls.join(' ')} deletes every object under it${where}` : null;
+  }
   const verb = words.findIndex((w, i) => i > 0 && i < 5 && w === 'delete');
   if (verb < 0) return null;
   return `gcloud ${words.slice(0, verb).join(' ')} delete ${words.slice(verb + 1).join(' ')}`.trimEnd() + ` deletes it${where}`;
@@ -68,6 +74,8 @@ function azDeletes(facts: CommandFacts): string | null {
   if (asksHelp(line)) return null;
   const verb = line.words.findIndex((w, i) => i > 0 && i < 5 && (w === 'delete' || w === 'delete-batch' || w === 'purge'));
   if (verb < 0 || AZ_LOCAL.has(line.words[0])) return null;
+  // One blob, file or message, as `aws s3 rm` of one key; `delete-batch` stays a bulk delete.
+  if (line.words[0] === 'storage' && ['blob', 'file', 'message', 'entity'].includes(line.words[1]) && line.words[verb] === 'delete') return null;
   const name = scopeOf(line, [['name', 'name', 'n'], ['group', 'resource-group', 'g'], ['account', 'account-name'], ['subscription', 'subscription']]);
   return `az ${line.words.slice(0, verb + 1).join(' ')} ${line.words.slice(verb + 1).join(' ')}`.trimEnd() + ` deletes it${name}`;
 }

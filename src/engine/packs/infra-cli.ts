@@ -77,6 +77,12 @@ export function readCli(args: readonly Field[], spec: CliSpec): CliLine {
 /** Asks for help only (`--help`, `help`): nothing runs. */
 export const asksHelp = (line: CliLine) => line.options.has('help') || line.words.includes('help');
 
+/** A dry run (`--dry-run`, `--dry-run=client|server`, `--dryrun`): it only reports; `--dry-run=none` runs. */
+export function dryRun(line: CliLine): boolean {
+  const value = optionValue(line, 'dry-run');
+  return value !== undefined ? !/^(none|false|0)$/i.test(value) : flagSet(line, 'dry-run', 'dryrun');
+}
+
 /** Is one of these flags set (present and not `=false`/`=0`)? The last spelling given wins, as in the tools. */
 export function flagSet(line: CliLine, ...names: string[]): boolean {
   for (const name of names) {

@@ -1,5 +1,5 @@
 import type { CommandFacts, Detector, Finding } from '../detectors.js';
-import { asksHelp, flagSet, found, optionValue, programOf, readCli, scopeOf, type CliLine, type CliSpec } from './infra-cli.js';
+import { asksHelp, dryRun, flagSet, found, optionValue, programOf, readCli, scopeOf, type CliLine, type CliSpec } from './infra-cli.js';
 
 // kubectl's global and delete options that take a value (pflag: `--opt value`, `--opt=value`, `-n value`, `-nvalue`).
 const KUBECTL: CliSpec = {
@@ -58,7 +58,7 @@ const SCOPE: [string, ...string[]][] = [['context', 'context'], ['cluster', 'clu
 /** Findings for one kubectl delete: which rule's detector asked decides what it looks at. */
 function kubectlDelete(facts: CommandFacts, what: 'namespace' | 'all' | 'volumes' | 'drain'): Finding[] {
   const line = kubectlLine(facts);
-  if (!line || asksHelp(line)) return [];
+  if (!line || asksHelp(line) || dryRun(line)) return [];
   const [verb, ...rest] = line.words;
   const scope = scopeOf(line, SCOPE);
   if (what === 'drain') return verb === 'drain' ? [found(facts, `kubectl drain ${rest[0] ?? ''} evicts every pod of the node${scope}`)] : [];
@@ -93,7 +93,7 @@ export const K8S_DETECTORS: readonly Detector[] = [
     programs: ['helm'],
     find: (facts) => {
       const line = readCli(facts.command.argv.slice(1), HELM);
-      if (!HELM_UNINSTALL.has(line.words[0] ?? '') || asksHelp(line)) return [];
+      if (!HELM_UNINSTALL.has(line.words[0] ?? '') || asksHelp(line) || dryRun(line)) return [];
       const releases = line.words.slice(1).join(', ') || 'a release';
       return [found(facts, `helm ${line.words[0]} ${releases} deletes the release's resources${scopeOf(line, [['context', 'kube-context'], ['namespace', 'namespace', 'n']])}`)];
     },
