@@ -27,7 +27,7 @@ function terraformDestroys(args: Args, program: string): string | null {
 
 function pulumiDestroys(args: Args): string | null {
   const line = readCli(args, PULUMI);
-  if (asksHelp(line)) return null;
+  if (asksHelp(line) || flagSet(line, 'preview-only')) return null;
   const [verb, sub] = line.words;
   const stack = scopeOf(line, [['stack', 'stack', 's'], ['in', 'cwd', 'C']]);
   if (verb === 'destroy' || verb === 'down' || verb === 'dn') return `pulumi ${verb} deletes every resource of the stack${stack}`;
