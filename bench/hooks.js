@@ -40,8 +40,12 @@ for (let i = 0; i < 100 && !existsSync(runFile); i++) await sleep(50);
 try {
   const checks = 200;
   const script = `source ${guarded.BASH_ENV}; t0=$EPOCHREALTIME; for ((n=0; n<${checks}; n++)); do __af_resident 'git status'; done; t1=$EPOCHREALTIME; echo "$t0 $t1"`;
-  // Run the loop with the guard's client loaded but no DEBUG trap: the -c string below is what BASH_ENV checks first.
-  const out = spawnSync('bash', ['-c', script], { cwd: project, env: { ...env }, encoding: 'utf8' }).stdout.trim().split(' ').map(Number);
+  // Run the loop with the guard's client loaded but no DEBUG trap: the loader is sourced by hand, so BASH_ENV is
+  // left out, while the rest of what shell-env exports (the guard directory) is what the loader needs to load.
+  const { BASH_ENV: _loader, ...clientEnv } = guarded;
+  const run = spawnSync('bash', ['-c', script], { cwd: project, env: clientEnv, encoding: 'utf8' });
+  const out = run.stdout.trim().split(' ').map(Number);
+  if (out.length !== 2 || out.some(Number.isNaN)) throw new Error(`the resident loop did not run: ${run.stderr.slice(0, 400)}`);
   const perCheck = ((out[1] - out[0]) * 1000) / checks;
   console.log(`  resident path: ${perCheck.toFixed(2)} ms per check over /dev/tcp (target <= 1 ms)`);
 
