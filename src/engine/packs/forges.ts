@@ -28,7 +28,7 @@ function ghApiEndpoint(words: string[]): string {
 const DRY_RUN = new Set(['--dry-run', '--dryrun']);
 
 // Options of npm-style clients that take their value as the next word (`npm --tag next publish`).
-const VALUED = new Set(['--tag', '--registry', '--otp', '--access', '--workspace', '-w', '--userconfig', '--index', '--repository', '-r', '--token', '--filter', '-C', '--dir']);
+const VALUED = new Set(['--tag', '--registry', '--otp', '--access', '--workspace', '-w', '--userconfig', '--index', '--repository', '--token', '--filter', '-C', '--dir']);
 
 function publishOf(all: string[]): string | null {
   // `python -m twine upload`: the module is the tool.
