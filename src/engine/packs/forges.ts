@@ -75,7 +75,7 @@ export const FORGE_DETECTORS: readonly Detector[] = [
     find(facts) {
       const words = wordsOf(facts.command);
       const ops = operandsOf(words.slice(1));
-      if ((ops[0] === 'repo' || ops[0] === 'project') && (ops[1] === 'delete' || ops[1] === 'rm')) return finding(`${words[0]} repo delete ${ops[2] ?? '(current repository)'}`, ops[2] ?? 'repository');
+      if ((ops[0] === 'repo' || (words[0] === 'glab' && ops[0] === 'project')) && (ops[1] === 'delete' || ops[1] === 'rm')) return finding(`${words[0]} repo delete ${ops[2] ?? '(current repository)'}`, ops[2] ?? 'repository');
       if (ops[0] === 'api' && ghApiMethod(words) === 'DELETE') {
         const endpoint = ghApiEndpoint(words);
         if (/^repos\/[^/]+\/[^/]+\/?$/.test(endpoint) || /^projects\/[^/]+\/?$/.test(endpoint)) return finding(`${words[0]} api DELETE ${endpoint} deletes the repository`, endpoint);
