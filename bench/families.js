@@ -24,9 +24,9 @@ for (const file of files) {
   let c = 0, d = 0, b = 0, a = 0;
   for (const [expected, rule, cmd] of rows) {
     const decision = decide(cmd);
-    if (expected === 'deny') {
+    if (expected === 'deny' || expected === 'warn') {
       d++;
-      const ok = decision.verdict === 'deny' && decision.matches.some((m) => m.rule === rule);
+      const ok = decision.verdict === expected && decision.matches.some((m) => m.rule === rule);
       if (ok) c++;
       else if (verbose) console.log(`  missed  ${cmd}  (want ${rule}, got ${decision.verdict} ${decision.rule})`);
     } else {

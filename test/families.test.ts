@@ -19,12 +19,17 @@ for (const file of readdirSync(dir).filter((f) => f.endsWith('.tsv')).sort()) {
     });
   describe(file, () => {
     it('has deny and allow twins', () => {
-      expect(rows.some((r) => r.expected === 'deny')).toBe(true);
+      expect(rows.some((r) => r.expected === 'deny' || r.expected === 'warn')).toBe(true);
       expect(rows.some((r) => r.expected === 'allow')).toBe(true);
     });
     it.each(rows.filter((r) => r.expected === 'deny').map((r) => [r.cmd, r.rule]))('denies %s (%s)', (cmd, rule) => {
       const d = command(engine, cmd);
       expect(d.verdict, `${d.rule}: ${d.reason}`).toBe('deny');
+      expect(d.matches.map((m) => m.rule)).toContain(rule);
+    });
+    it.each(rows.filter((r) => r.expected === 'warn').map((r) => [r.cmd, r.rule]))('warns on %s (%s)', (cmd, rule) => {
+      const d = command(engine, cmd);
+      expect(d.verdict, `${d.rule}: ${d.reason}`).toBe('warn');
       expect(d.matches.map((m) => m.rule)).toContain(rule);
     });
     it.each(rows.filter((r) => r.expected === 'allow').map((r) => [r.cmd]))('allows %s', (cmd) => {
