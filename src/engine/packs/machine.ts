@@ -1,5 +1,5 @@
 import type { Detector, Finding } from '../detectors.js';
-import { operandsOf, wordsOf } from './orm-words.js';
+import { operandsOf, wordsOf } from './pack-words.js';
 
 const finding = (reason: string, subject: string): Finding[] => [{ reason, subject }];
 

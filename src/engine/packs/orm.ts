@@ -1,5 +1,5 @@
 import type { Detector, Finding } from '../detectors.js';
-import { operandsOf, peelPackageRunner, wordsOf } from './orm-words.js';
+import { operandsOf, peelPackageRunner, wordsOf } from './pack-words.js';
 
 const RAILS_TASKS = new Set(['db:drop', 'db:reset', 'db:schema:load', 'db:purge', 'db:drop:all', 'db:purge:all', 'db:structure:load']);
 const DJANGO_COMMANDS = new Set(['flush', 'reset_db']);

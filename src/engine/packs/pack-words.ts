@@ -1,6 +1,7 @@
+/** Word helpers shared by the ORM, forge and machine packs. */
 import type { ExecutedCommand } from '../../shell/interpret.js';
 
-/** The command's words without its directory on argv[0], options dropped when `keepOptions` is false. */
+/** The command's words, argv[0] without its directory. */
 export function wordsOf(command: ExecutedCommand): string[] {
   const words = command.argv.map((f) => f.text);
   if (words.length) words[0] = words[0].slice(words[0].lastIndexOf('/') + 1);
